@@ -1,0 +1,46 @@
+/**
+ * **better-gradients**: optimizers and learning-rate schedules for teaching
+ * "better ways to apply gradients", in two families side by side:
+ *
+ * - the lecture notes' rules, exactly as written: {@link gradientDescent},
+ *   {@link notesMomentum}, {@link notesWeightDecay}, {@link notesRmsprop},
+ *   {@link notesAdadelta}, {@link notesAdam};
+ * - PyTorch-compatible optimizers that step exactly as `torch.optim` does:
+ *   {@link sgd}, {@link rmsprop}, {@link adadelta}, {@link adam}, {@link adamw},
+ *   {@link adagrad}.
+ *
+ * Both are short chains of gradient transformations ({@link chain}), which
+ * are exported too so a lesson can assemble its own.
+ *
+ * @example
+ * ```ts
+ * import { adam, stepDecay } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * // minimise f(w) = ½‖w‖²: the gradient is w itself
+ * const opt = adam({ lr: stepDecay({ lr: 0.1, gamma: 0.5, stepSize: 100 }) });
+ * const w = new Float64Array([1, -2]);
+ * const state = opt.init(w);
+ * for (let t = 0; t < 500; t++) opt.step(w, w.slice(), state);
+ * assert.ok(Math.hypot(w[0], w[1]) < 1e-3);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./types.ts";
+export * from "./transforms/chain.ts";
+export * from "./transforms/scale.ts";
+export * from "./transforms/weight_decay.ts";
+export * from "./transforms/momentum.ts";
+export * from "./transforms/ema.ts";
+export * from "./transforms/rms.ts";
+export * from "./transforms/adadelta.ts";
+export * from "./transforms/adam.ts";
+export * from "./transforms/adagrad.ts";
+export * from "./optimizers/sgd.ts";
+export * from "./optimizers/rmsprop.ts";
+export * from "./optimizers/adadelta.ts";
+export * from "./optimizers/adam.ts";
+export * from "./optimizers/adagrad.ts";
+export * from "./schedules.ts";

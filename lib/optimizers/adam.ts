@@ -1,0 +1,203 @@
+/**
+ * Adam: the lecture notes' version, Kingma & Ba's as PyTorch runs it
+ * (`torch.optim.Adam`), and AdamW (`torch.optim.AdamW`).
+ *
+ * @module
+ */
+
+import type { LearningRate, Optimizer } from "../types.ts";
+import { checkLearningRate } from "../types.ts";
+import { chain } from "../transforms/chain.ts";
+import { scaleByLearningRate } from "../transforms/scale.ts";
+import { scaleByRms } from "../transforms/rms.ts";
+import { ema } from "../transforms/ema.ts";
+import { scaleByAdam } from "../transforms/adam.ts";
+import { addDecayedWeights } from "../transforms/weight_decay.ts";
+import { bool, knownKeys, nonNegative, show } from "../_validate.ts";
+
+/** Options of {@link notesAdam}. The names follow the notes: α₁ for squares, α₂ for the average. */
+export interface NotesAdamOptions {
+  /** η > 0 or a schedule. */
+  lr: LearningRate;
+  /**
+   * α₁ in [0, 1): decay of the per-coordinate average of squares (Kingma & Ba's β₂).
+   * @default {0.999}
+   */
+  alpha1?: number;
+  /**
+   * α₂ in [0, 1): decay of the average of normalised gradients (Kingma & Ba's β₁).
+   * @default {0.9}
+   */
+  alpha2?: number;
+  /**
+   * ε > 0, inside the root.
+   * @default {1e-8}
+   */
+  eps?: number;
+}
+
+/**
+ * Adam as the lecture notes assemble it: first normalise each coordinate by the
+ * root of its bias-corrected average of squares, then take the bias-corrected
+ * moving average of those normalised terms (t counted from 0):
+ *
+ * $$v_t = \alpha_1 v_{t-1} + (1-\alpha_1)g_t^2,\quad
+ * r_t = \frac{g_t}{\sqrt{v_t/(1-\alpha_1^{t+1}) + \varepsilon}},$$
+ * $$m_t = \alpha_2 m_{t-1} + (1-\alpha_2) r_t,\quad
+ * w_{t+1} = w_t - \eta_t\,\frac{m_t}{1-\alpha_2^{t+1}}.$$
+ *
+ * Kingma & Ba ({@link adam}) do it the other way round: they average the raw
+ * gradients and divide the average by the root of the average of squares, with
+ * ε outside the root. The two coincide for α₂ = 0 (up to where ε sits).
+ *
+ * @param options See {@link NotesAdamOptions}.
+ * @returns An optimizer: `chain(scaleByRms, ema, scaleByLearningRate)`.
+ *
+ * @example The first step is ±η in every coordinate (for tiny ε)
+ * ```ts
+ * import { notesAdam } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const opt = notesAdam({ lr: 0.5, eps: 1e-20 });
+ * const w = new Float64Array([0, 0]);
+ * opt.step(w, new Float64Array([7, -0.3]), opt.init(w));
+ * assert.ok(Math.abs(w[0] + 0.5) < 1e-12 && Math.abs(w[1] - 0.5) < 1e-12);
+ * ```
+ */
+export function notesAdam(options: NotesAdamOptions): Optimizer {
+  knownKeys("notesAdam", options, ["lr", "alpha1", "alpha2", "eps"]);
+  const lr = checkLearningRate("lr", options.lr);
+  return chain(
+    "notes adam",
+    scaleByRms({
+      decay: options.alpha1 ?? 0.999,
+      eps: options.eps ?? 1e-8,
+      epsInside: true,
+      debias: true,
+    }),
+    ema({ decay: options.alpha2 ?? 0.9, debias: true }),
+    scaleByLearningRate(lr),
+  );
+}
+
+/** Options of {@link adam} and {@link adamw}, named as in `torch.optim.Adam`. */
+export interface AdamOptions {
+  /**
+   * η > 0 or a schedule.
+   * @default {1e-3}
+   */
+  lr?: LearningRate;
+  /**
+   * (β₁, β₂), each in [0, 1).
+   * @default {[0.9, 0.999]}
+   */
+  betas?: readonly [number, number];
+  /**
+   * ε > 0, outside the root.
+   * @default {1e-8}
+   */
+  eps?: number;
+  /**
+   * λ ≥ 0. In {@link adam}: an L2 penalty added to the gradient (coupled).
+   * In {@link adamw}: decoupled decay of the weights, w ← w − ηλw.
+   * @default {0 for adam, 1e-2 for adamw}
+   */
+  weightDecay?: number;
+  /**
+   * Use the running maximum of the second moment (AMSGrad).
+   * @default {false}
+   */
+  amsgrad?: boolean;
+}
+
+function checkBetas(betas: unknown): readonly [number, number] {
+  if (!Array.isArray(betas) || betas.length !== 2) {
+    throw new TypeError(
+      `\`betas\` must be a pair [b1, b2] of numbers in [0, 1), got ${show(betas)}`,
+    );
+  }
+  return betas as [number, number];
+}
+
+/**
+ * Adam exactly as `torch.optim.Adam` steps it (t counted from 0):
+ *
+ * $$g \leftarrow g_t + \lambda w_t,\quad m_t = \beta_1 m_{t-1} + (1-\beta_1) g,\quad
+ * v_t = \beta_2 v_{t-1} + (1-\beta_2) g^2,$$
+ * $$w_{t+1} = w_t - \eta_t\,\frac{m_t/(1-\beta_1^{t+1})}{\sqrt{v_t/(1-\beta_2^{t+1})} + \varepsilon}.$$
+ *
+ * With `amsgrad`, v_t in the denominator is replaced by max(v_0, …, v_t).
+ *
+ * References: Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015;
+ * Reddi, Kale & Kumar, ICLR 2018 (AMSGrad); PyTorch `torch/optim/adam.py`.
+ *
+ * @param options See {@link AdamOptions}.
+ * @returns An optimizer: `chain([addDecayedWeights,] scaleByAdam, scaleByLearningRate)`.
+ *
+ * @example
+ * ```ts
+ * import { adam } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const opt = adam({ lr: 0.1 });
+ * const w = new Float64Array([1]);
+ * opt.step(w, new Float64Array([5]), opt.init(w));
+ * assert.ok(Math.abs(w[0] - 0.9) < 1e-8);
+ * ```
+ */
+export function adam(options: AdamOptions = {}): Optimizer {
+  knownKeys("adam", options, ["lr", "betas", "eps", "weightDecay", "amsgrad"]);
+  const lr = checkLearningRate("lr", options.lr ?? 1e-3);
+  const [b1, b2] = checkBetas(options.betas ?? [0.9, 0.999]);
+  const weightDecay = nonNegative("weightDecay", options.weightDecay ?? 0);
+  const blocks = [];
+  if (weightDecay > 0) blocks.push(addDecayedWeights(weightDecay));
+  blocks.push(scaleByAdam({
+    b1,
+    b2,
+    eps: options.eps ?? 1e-8,
+    amsgrad: bool("amsgrad", options.amsgrad ?? false),
+  }));
+  blocks.push(scaleByLearningRate(lr));
+  return chain("adam", ...blocks);
+}
+
+/**
+ * AdamW exactly as `torch.optim.AdamW` steps it: Adam with the weight decay
+ * taken out of the gradient and applied to the weights directly,
+ *
+ * $$w_{t+1} = w_t - \eta_t\left(\frac{\hat m_t}{\sqrt{\hat v_t} + \varepsilon} + \lambda w_t\right).$$
+ *
+ * Reference: Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019.
+ *
+ * @param options See {@link AdamOptions}; `weightDecay` defaults to 1e-2.
+ * @returns An optimizer: `chain(scaleByAdam, addDecayedWeights, scaleByLearningRate)`.
+ *
+ * @example With a zero gradient only the decay acts: w ← (1 − ηλ)w
+ * ```ts
+ * import { adamw } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const opt = adamw({ lr: 0.1, weightDecay: 0.5 });
+ * const w = new Float64Array([2]);
+ * opt.step(w, new Float64Array([0]), opt.init(w));
+ * assert.ok(Math.abs(w[0] - 2 * (1 - 0.05)) < 1e-15);
+ * ```
+ */
+export function adamw(options: AdamOptions = {}): Optimizer {
+  knownKeys("adamw", options, ["lr", "betas", "eps", "weightDecay", "amsgrad"]);
+  const lr = checkLearningRate("lr", options.lr ?? 1e-3);
+  const [b1, b2] = checkBetas(options.betas ?? [0.9, 0.999]);
+  const weightDecay = nonNegative("weightDecay", options.weightDecay ?? 1e-2);
+  return chain(
+    "adamw",
+    scaleByAdam({
+      b1,
+      b2,
+      eps: options.eps ?? 1e-8,
+      amsgrad: bool("amsgrad", options.amsgrad ?? false),
+    }),
+    addDecayedWeights(weightDecay),
+    scaleByLearningRate(lr),
+  );
+}

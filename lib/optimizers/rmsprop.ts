@@ -1,0 +1,139 @@
+/**
+ * RMSProp: the lecture notes' whole-gradient form and PyTorch's `torch.optim.RMSprop`.
+ *
+ * @module
+ */
+
+import type { LearningRate, Optimizer } from "../types.ts";
+import { checkLearningRate } from "../types.ts";
+import { chain } from "../transforms/chain.ts";
+import { scaleByLearningRate } from "../transforms/scale.ts";
+import { scaleByNormRms, scaleByRms } from "../transforms/rms.ts";
+import { momentum as momentumBlock } from "../transforms/momentum.ts";
+import { addDecayedWeights } from "../transforms/weight_decay.ts";
+import { bool, knownKeys, nonNegative, unitInterval } from "../_validate.ts";
+
+/** Options of {@link notesRmsprop}. */
+export interface NotesRmspropOptions {
+  /** η > 0 or a schedule. */
+  lr: LearningRate;
+  /**
+   * α in [0, 1): decay of the average of squared norms.
+   * @default {0.9}
+   */
+  alpha?: number;
+  /**
+   * ε > 0 inside the root.
+   * @default {1e-8}
+   */
+  eps?: number;
+}
+
+/**
+ * RMSProp as the lecture notes write it, with one divisor for the whole gradient:
+ *
+ * $$s_t = \alpha s_{t-1} + (1-\alpha)\lVert g_t\rVert^2,\qquad
+ * w_{t+1} = w_t - \eta_t\,\frac{g_t}{\sqrt{s_t + \varepsilon}}.$$
+ *
+ * Hinton's RMSProp and PyTorch's ({@link rmsprop}) keep one average per
+ * coordinate and put ε outside the root.
+ *
+ * @param options See {@link NotesRmspropOptions}.
+ * @returns An optimizer.
+ *
+ * @example The direction of the gradient is kept
+ * ```ts
+ * import { notesRmsprop } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const opt = notesRmsprop({ lr: 0.1 });
+ * const w = new Float64Array([0, 0]);
+ * opt.step(w, new Float64Array([3, 4]), opt.init(w));
+ * assert.ok(Math.abs(w[1] / w[0] - 4 / 3) < 1e-12);
+ * ```
+ */
+export function notesRmsprop(options: NotesRmspropOptions): Optimizer {
+  knownKeys("notesRmsprop", options, ["lr", "alpha", "eps"]);
+  const lr = checkLearningRate("lr", options.lr);
+  return chain(
+    "notes rmsprop",
+    scaleByNormRms({ decay: options.alpha ?? 0.9, eps: options.eps ?? 1e-8 }),
+    scaleByLearningRate(lr),
+  );
+}
+
+/** Options of {@link rmsprop}, named as in `torch.optim.RMSprop`. */
+export interface RmspropOptions {
+  /**
+   * η > 0 or a schedule.
+   * @default {1e-2}
+   */
+  lr?: LearningRate;
+  /**
+   * Decay α of the average of squares, in [0, 1).
+   * @default {0.99}
+   */
+  alpha?: number;
+  /**
+   * ε > 0, outside the root.
+   * @default {1e-8}
+   */
+  eps?: number;
+  /**
+   * L2 penalty λ ≥ 0 added to the gradient.
+   * @default {0}
+   */
+  weightDecay?: number;
+  /**
+   * Momentum μ in [0, 1) on the normalised gradient (buffer starts at zero).
+   * @default {0}
+   */
+  momentum?: number;
+  /**
+   * Divide by an estimate of the standard deviation instead of the RMS.
+   * @default {false}
+   */
+  centered?: boolean;
+}
+
+/**
+ * RMSprop exactly as `torch.optim.RMSprop` steps it, per coordinate:
+ *
+ * $$g \leftarrow g_t + \lambda w_t,\quad v_t = \alpha v_{t-1} + (1-\alpha) g^2,\quad
+ * \tilde v_t = v_t - \bar g_t^2 \text{ (centered)},$$
+ * $$b_t = \mu b_{t-1} + \frac{g}{\sqrt{\tilde v_t} + \varepsilon},\qquad w_{t+1} = w_t - \eta_t\,b_t.$$
+ *
+ * References: Tieleman & Hinton (2012), lecture 6e; Graves (2013) for `centered`;
+ * PyTorch `torch/optim/rmsprop.py`.
+ *
+ * @param options See {@link RmspropOptions}.
+ * @returns An optimizer.
+ *
+ * @example
+ * ```ts
+ * import { rmsprop } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const opt = rmsprop({ lr: 0.01, alpha: 0.99 });
+ * const w = new Float64Array([0]);
+ * opt.step(w, new Float64Array([2]), opt.init(w));
+ * // v = 0.01·4, so the step is 0.01·2/(0.2 + 1e-8)
+ * assert.ok(Math.abs(-w[0] - 0.01 * 2 / (0.2 + 1e-8)) < 1e-15);
+ * ```
+ */
+export function rmsprop(options: RmspropOptions = {}): Optimizer {
+  knownKeys("rmsprop", options, ["lr", "alpha", "eps", "weightDecay", "momentum", "centered"]);
+  const lr = checkLearningRate("lr", options.lr ?? 1e-2);
+  const weightDecay = nonNegative("weightDecay", options.weightDecay ?? 0);
+  const mu = unitInterval("momentum", options.momentum ?? 0);
+  const blocks = [];
+  if (weightDecay > 0) blocks.push(addDecayedWeights(weightDecay));
+  blocks.push(scaleByRms({
+    decay: options.alpha ?? 0.99,
+    eps: options.eps ?? 1e-8,
+    centered: bool("centered", options.centered ?? false),
+  }));
+  if (mu > 0) blocks.push(momentumBlock({ decay: mu }));
+  blocks.push(scaleByLearningRate(lr));
+  return chain("rmsprop", ...blocks);
+}

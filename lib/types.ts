@@ -1,0 +1,107 @@
+/**
+ * The shapes every optimizer in this library shares.
+ *
+ * An optimizer is built from small **gradient transformations** chained together
+ * (see `chain` in `transforms/chain.ts`). Each transformation turns the incoming
+ * update `u` into a new one; the optimizer finally subtracts the result from the
+ * parameters: `w ← w − u`. The first transformation receives the gradient, so plain
+ * gradient descent is the chain `[scaleByLearningRate(η)]`.
+ *
+ * @module
+ */
+
+import { show } from "./_validate.ts";
+
+/**
+ * A learning-rate schedule: a pure function from the 0-based step index `t` to
+ * the learning rate η_t used by step `t`. Calling it twice with the same `t`
+ * must give the same value.
+ */
+export type Schedule = (step: number) => number;
+
+/** A constant learning rate or a {@link Schedule}. */
+export type LearningRate = number | Schedule;
+
+/**
+ * One building block of an optimizer, in the spirit of Optax's
+ * `GradientTransformation`: a pair of functions around a state of type `S`.
+ *
+ * The chain calls `prepare` once at the start of every step and then `update`
+ * on consecutive blocks of coordinates, so the per-step scalars (learning rate,
+ * bias corrections) are computed once and the per-coordinate loops stay simple.
+ * A transformation that needs a statistic of the whole vector (for example the
+ * norm of the gradient) sets `wholeVector`, and the chain then hands it all
+ * coordinates in one block.
+ */
+export interface GradientTransformation<S = unknown> {
+  /** A short name, used in error messages and displays. */
+  readonly name: string;
+  /** `true` when `update` must see every coordinate at once. */
+  readonly wholeVector?: boolean;
+  /** A fresh state for parameters shaped like `params`. */
+  init(params: Float64Array): S;
+  /** Called once per step with the 0-based step index `t`, before any `update`. */
+  prepare?(state: S, t: number): void;
+  /**
+   * Transforms the block `u` in place. `u[k]` is the update of coordinate
+   * `lo + k`, for `k` from 0 to `hi − lo − 1`; `params` is the whole parameter
+   * vector before this step.
+   */
+  update(u: Float64Array, lo: number, hi: number, state: S, params: Float64Array): void;
+}
+
+/** The state of an {@link Optimizer}: the step count plus one state per building block. */
+export interface OptimizerState {
+  /** Number of steps taken so far; the next step has index `t = count`. */
+  count: number;
+  /** Number of parameters this state was made for. */
+  readonly size: number;
+  /** The state of each building block, in chain order. */
+  readonly inner: unknown[];
+  /** Scratch space for one block of updates (reused; never reallocated). */
+  readonly scratch: Float64Array;
+}
+
+/**
+ * An optimizer: `init` makes a fresh state, `step` updates `params` in place
+ * from `grads` and advances the state. A step allocates nothing.
+ */
+export interface Optimizer {
+  /** The name shown in displays, e.g. `"adam"`. */
+  readonly name: string;
+  /** The building blocks this optimizer is made of, in order. */
+  readonly transforms: readonly GradientTransformation[];
+  /** A fresh state for `params` (not modified). */
+  init(params: Float64Array): OptimizerState;
+  /** One step: `params ← params − update(grads)`, in place. */
+  step(params: Float64Array, grads: Float64Array, state: OptimizerState): void;
+}
+
+/** Checks that `lr` is a number > 0 or a function; returns it unchanged. */
+export function checkLearningRate(name: string, lr: unknown): LearningRate {
+  if (typeof lr === "function") return lr as Schedule;
+  if (typeof lr !== "number") {
+    throw new TypeError(
+      `\`${name}\` must be a number > 0 or a schedule (step) => number, got ${show(lr)}`,
+    );
+  }
+  if (!(Number.isFinite(lr) && lr > 0)) {
+    throw new RangeError(`\`${name}\` must be a finite number > 0, got ${show(lr)}`);
+  }
+  return lr;
+}
+
+/**
+ * The learning rate for step `t`: `lr` itself, or `lr(t)` for a schedule.
+ * A schedule that returns anything but a finite number ≥ 0 is an error.
+ */
+export function learningRateAt(lr: LearningRate, t: number, name = "lr"): number {
+  if (typeof lr === "number") return lr;
+  const value = lr(t);
+  if (typeof value !== "number" || !(Number.isFinite(value) && value >= 0)) {
+    throw new RangeError(
+      `schedule \`${name}\` must return a finite number >= 0, got ${show(value)} at step ${t}`,
+    );
+  }
+  return value;
+}
