@@ -7,9 +7,9 @@
 
 import type { LearningRate, Optimizer } from "../types.ts";
 import { checkLearningRate } from "../types.ts";
-import { chain } from "../transforms/chain.ts";
-import { scaleByLearningRate } from "../transforms/scale.ts";
-import { momentum } from "../transforms/momentum.ts";
+import { chain, fuse, type FusedKernel } from "../transforms/chain.ts";
+import { type LearningRateState, scaleByLearningRate } from "../transforms/scale.ts";
+import { momentum, type MomentumState } from "../transforms/momentum.ts";
 import { addDecayedWeights } from "../transforms/weight_decay.ts";
 import { bool, knownKeys, nonNegative } from "../_validate.ts";
 
@@ -171,6 +171,46 @@ export interface SgdOptions {
    * @default {false}
    */
   nesterov?: boolean;
+  /**
+   * Step with one fused loop instead of one pass per building block. Both give
+   * identical results on the same state (tested); the chain is easier to read.
+   * @default {true}
+   */
+  fused?: boolean;
+}
+
+/**
+ * SGD in one loop: the same arithmetic, in the same order, as the chain
+ * `[addDecayedWeights], [momentum], scaleByLearningRate`.
+ */
+function sgdKernel(
+  weightDecay: number,
+  mu: number,
+  dampening: number,
+  nesterov: boolean,
+): FusedKernel {
+  const keep = 1 - dampening;
+  const lrAt = (weightDecay > 0 ? 1 : 0) + (mu > 0 ? 1 : 0);
+  return (w, g, inner) => {
+    const lr = (inner[lrAt] as LearningRateState).lr;
+    const n = w.length;
+    if (mu === 0) {
+      for (let i = 0; i < n; i++) {
+        const gi = weightDecay === 0 ? g[i] : g[i] + weightDecay * w[i];
+        w[i] -= gi * lr;
+      }
+      return;
+    }
+    const state = inner[lrAt - 1] as MomentumState;
+    const buf = state.buf;
+    const copy = !state.started;
+    for (let i = 0; i < n; i++) {
+      const gi = weightDecay === 0 ? g[i] : g[i] + weightDecay * w[i];
+      const b = copy ? gi : mu * buf[i] + keep * gi;
+      buf[i] = b;
+      w[i] -= (nesterov ? gi + mu * b : b) * lr;
+    }
+  };
 }
 
 /**
@@ -203,20 +243,18 @@ export interface SgdOptions {
  * ```
  */
 export function sgd(options: SgdOptions = {}): Optimizer {
-  knownKeys("sgd", options, ["lr", "momentum", "dampening", "weightDecay", "nesterov"]);
+  knownKeys("sgd", options, ["lr", "momentum", "dampening", "weightDecay", "nesterov", "fused"]);
   const lr = checkLearningRate("lr", options.lr ?? 1e-3);
   const mu = options.momentum ?? 0;
   const weightDecay = nonNegative("weightDecay", options.weightDecay ?? 0);
   const nesterov = bool("nesterov", options.nesterov ?? false);
   const blocks = [];
   if (weightDecay > 0) blocks.push(addDecayedWeights(weightDecay));
-  const trace = momentum({
-    decay: mu,
-    dampening: options.dampening ?? 0,
-    nesterov,
-    start: "first",
-  });
+  const dampening = options.dampening ?? 0;
+  const trace = momentum({ decay: mu, dampening, nesterov, start: "first" });
   if (mu > 0) blocks.push(trace);
   blocks.push(scaleByLearningRate(lr));
-  return chain("sgd", ...blocks);
+  const opt = chain("sgd", ...blocks);
+  if (!bool("fused", options.fused ?? true)) return opt;
+  return fuse(opt, sgdKernel(weightDecay, mu, dampening, nesterov));
 }

@@ -8,6 +8,101 @@ import type { GradientTransformation, Optimizer, OptimizerState } from "../types
 import { sameLength, show, vector } from "../_validate.ts";
 
 /**
+ * Everything a step does before touching a coordinate: checks its arguments,
+ * rejects a non-finite gradient (so a failed step leaves params and state as
+ * they were), and calls every block's `prepare` with the step index.
+ *
+ * @param transforms The optimizer's blocks, in chain order.
+ * @param params The parameters.
+ * @param grads The gradient.
+ * @param state The optimizer's state.
+ * @returns The 0-based index t of the step about to be taken.
+ */
+export function beginStep(
+  transforms: readonly GradientTransformation[],
+  params: Float64Array,
+  grads: Float64Array,
+  state: OptimizerState,
+): number {
+  if (!(params instanceof Float64Array)) {
+    throw new TypeError(`\`params\` must be a Float64Array, got ${show(params)}`);
+  }
+  if (!(grads instanceof Float64Array)) {
+    throw new TypeError(`\`grads\` must be a Float64Array, got ${show(grads)}`);
+  }
+  if (!state || typeof state.count !== "number" || !Array.isArray(state.inner)) {
+    throw new TypeError(`\`state\` must come from this optimizer's init(), got ${show(state)}`);
+  }
+  sameLength("params", params, "grads", grads);
+  if (state.size !== params.length || state.inner.length !== transforms.length) {
+    throw new RangeError(
+      `\`state\` was made by init() for ${state.size} parameters and ${state.inner.length} ` +
+        `blocks; this step has ${params.length} parameters and ${transforms.length} blocks`,
+    );
+  }
+  // x - x is 0 for every finite x and NaN for NaN and ±Infinity.
+  const n = grads.length;
+  for (let i = 0; i < n; i++) {
+    const g = grads[i];
+    if (g - g !== 0) {
+      throw new RangeError(
+        `\`grads[${i}]\` must be a finite number, got ${show(g)} at step ${state.count}`,
+      );
+    }
+  }
+  const t = state.count;
+  for (let j = 0; j < transforms.length; j++) transforms[j].prepare?.(state.inner[j], t);
+  return t;
+}
+
+/**
+ * A step written as one loop over the coordinates, for an optimizer whose
+ * blocks are known. It reads and writes the same state as the chain, after
+ * every block's `prepare` has run.
+ */
+export type FusedKernel = (params: Float64Array, grads: Float64Array, inner: unknown[]) => void;
+
+/**
+ * Replaces a chain's step by a fused kernel that computes the same thing in one
+ * pass (PyTorch keeps a readable loop and tests its fast variants against it;
+ * here the chain is the readable version). The state, its layout and the
+ * checks stay those of the chain, so the two steps are interchangeable on one
+ * state and can be tested against each other.
+ *
+ * @param optimizer A chain.
+ * @param kernel The fused loop.
+ * @returns The same optimizer with the fused step.
+ *
+ * @example A fused plain gradient step
+ * ```ts
+ * import { chain, fuse, type LearningRateState, scaleByLearningRate } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const gd = chain("gd", scaleByLearningRate(0.5));
+ * const fast = fuse(gd, (w, g, inner) => {
+ *   const lr = (inner[0] as LearningRateState).lr;
+ *   for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+ * });
+ * const w = new Float64Array([1]);
+ * fast.step(w, new Float64Array([1]), fast.init(w));
+ * assert.equal(w[0], 0.5);
+ * ```
+ */
+export function fuse(optimizer: Optimizer, kernel: FusedKernel): Optimizer {
+  const list = optimizer.transforms;
+  return {
+    name: optimizer.name,
+    transforms: list,
+    init: optimizer.init,
+    step(params: Float64Array, grads: Float64Array, state: OptimizerState): void {
+      const t = beginStep(list, params, grads, state);
+      kernel(params, grads, state.inner);
+      state.count = t + 1;
+    },
+  };
+}
+
+/**
  * How many coordinates the chain processes at a time. A block of updates stays
  * in the processor's cache while every transformation works on it, so a chain
  * of small passes costs about as much memory traffic as one fused loop.
@@ -68,36 +163,8 @@ export function chain(name: string, ...transforms: GradientTransformation[]): Op
       };
     },
     step(params: Float64Array, grads: Float64Array, state: OptimizerState): void {
-      if (!(params instanceof Float64Array)) {
-        throw new TypeError(`\`params\` must be a Float64Array, got ${show(params)}`);
-      }
-      if (!(grads instanceof Float64Array)) {
-        throw new TypeError(`\`grads\` must be a Float64Array, got ${show(grads)}`);
-      }
-      if (!state || typeof state.count !== "number" || !Array.isArray(state.inner)) {
-        throw new TypeError(`\`state\` must come from this optimizer's init(), got ${show(state)}`);
-      }
-      sameLength("params", params, "grads", grads);
-      if (state.size !== params.length || state.inner.length !== count) {
-        throw new RangeError(
-          `\`state\` was made by init() for ${state.size} parameters and ${state.inner.length} ` +
-            `blocks; this step has ${params.length} parameters and ${count} blocks`,
-        );
-      }
+      const t = beginStep(list, params, grads, state);
       const n = params.length;
-      // Reject a non-finite gradient before anything changes, so a failed step leaves
-      // params and state as they were. (x - x is NaN exactly when x is NaN or ±Infinity.)
-      let probe = 0;
-      for (let i = 0; i < n; i++) probe += grads[i] - grads[i];
-      if (probe !== 0) {
-        let i = 0;
-        while (Number.isFinite(grads[i])) i++;
-        throw new RangeError(
-          `\`grads[${i}]\` must be a finite number, got ${show(grads[i])} at step ${state.count}`,
-        );
-      }
-      const t = state.count;
-      for (let j = 0; j < count; j++) list[j].prepare?.(state.inner[j], t);
       const u = state.scratch;
       const block = u.length;
       for (let lo = 0; lo < n; lo += block) {
