@@ -109,12 +109,16 @@ const FACTORIES: Record<Case["optimizer"], (options: never) => Optimizer> = {
   adagrad,
 };
 
-function build(c: Case): Optimizer {
+// These four step with a fused loop by default; `fused: false` gives the chain
+// of building blocks. Both must retrace PyTorch.
+const HAS_FUSED = new Set<Case["optimizer"]>(["sgd", "rmsprop", "adam", "adamw"]);
+
+function build(c: Case, extra: Record<string, unknown>): Optimizer {
   const lr: LearningRate = c.stepLR === null
     ? c.options.lr
     : stepDecay({ lr: c.options.lr, gamma: c.stepLR.gamma, stepSize: c.stepLR.stepSize });
   const factory = FACTORIES[c.optimizer] as (options: Record<string, unknown>) => Optimizer;
-  return factory({ ...c.options, lr });
+  return factory({ ...c.options, ...extra, lr });
 }
 
 /** |a − b| ≤ 1e-9·max(1, |b|) for every coordinate, else an error naming case, step, coordinate. */
@@ -131,12 +135,12 @@ function compare(c: Case, step: number, ours: Float64Array, theirs: number[]): v
   }
 }
 
-function runCase(c: Case): void {
+function runCase(c: Case, extra: Record<string, unknown> = {}): void {
   const problem = fixture.problems[c.problem];
   assert.ok(problem, `${c.name}: unknown problem ${c.problem}`);
   assert.deepEqual(c.trajectory[0], problem.x0, `${c.name}: trajectory must start at x0`);
   assert.equal(c.trajectory.length, fixture.steps + 1, `${c.name}: trajectory length`);
-  const opt = build(c);
+  const opt = build(c, extra);
   const w = Float64Array.from(problem.x0);
   const g = new Float64Array(w.length);
   const state = opt.init(w);
@@ -191,6 +195,9 @@ for (const name of Object.keys(FACTORIES) as Case["optimizer"][]) {
     assert.ok(cases.length > 0);
     for (const c of cases) {
       await t.step(c.name, () => runCase(c));
+      if (HAS_FUSED.has(name)) {
+        await t.step(`${c.name} (chain, fused: false)`, () => runCase(c, { fused: false }));
+      }
     }
   });
 }
