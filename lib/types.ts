@@ -60,6 +60,11 @@ export interface OptimizerState {
   readonly inner: unknown[];
   /** Scratch space for one block of updates (reused; never reallocated). */
   readonly scratch: Float64Array;
+  /**
+   * Set when a step met a non-finite gradient and stopped part-way: why this
+   * state can no longer be used. Further steps throw; make a fresh state with `init`.
+   */
+  failed?: string;
 }
 
 /**
@@ -73,7 +78,11 @@ export interface Optimizer {
   readonly transforms: readonly GradientTransformation[];
   /** A fresh state for `params` (not modified). */
   init(params: Float64Array): OptimizerState;
-  /** One step: `params ← params − update(grads)`, in place. */
+  /**
+   * One step: `params ← params − update(grads)`, in place. A non-finite
+   * gradient entry throws a `RangeError` naming it; the coordinates before it
+   * have then been updated already, so the state is marked `failed`.
+   */
   step(params: Float64Array, grads: Float64Array, state: OptimizerState): void;
 }
 

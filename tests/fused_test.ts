@@ -97,20 +97,28 @@ Deno.test("fused adam and adamw equal their chains", async (t) => {
   }
 });
 
-Deno.test("a fused step rejects a non-finite gradient before changing anything", () => {
-  const opt = adam({ lr: 0.1 });
-  const w = new Float64Array([1, 2, 3]);
-  const state = opt.init(w);
-  opt.step(w, new Float64Array([1, 1, 1]), state);
-  const before = w.slice();
-  const mu = (state.inner[0] as { mu: Float64Array }).mu.slice();
-  assert.throws(
-    () => opt.step(w, new Float64Array([1, NaN, 1]), state),
-    (e: unknown) =>
-      e instanceof RangeError && /`grads\[1\]`/.test(e.message) && /NaN/.test(e.message) &&
-      /step 1/.test(e.message),
-  );
-  assert.deepEqual(w, before);
-  assert.deepEqual((state.inner[0] as { mu: Float64Array }).mu, mu);
-  assert.equal(state.count, 1);
+Deno.test("a step stops at a non-finite gradient, names it, and retires the state", async (t) => {
+  for (const fused of [true, false]) {
+    await t.step(fused ? "fused" : "chain", () => {
+      const opt = adam({ lr: 0.1, fused });
+      const w = new Float64Array([1, 2, 3]);
+      const state = opt.init(w);
+      opt.step(w, new Float64Array([1, 1, 1]), state);
+      const after = w.slice();
+      assert.throws(
+        () => opt.step(w, new Float64Array([1, 1, Infinity]), state),
+        (e: unknown) =>
+          e instanceof RangeError && /`grads\[2\]`/.test(e.message) &&
+          /Infinity/.test(e.message) && /step 1/.test(e.message),
+      );
+      // The entry itself and everything after it are untouched.
+      assert.equal(w[2], after[2]);
+      assert.equal(state.count, 1);
+      assert.match(state.failed ?? "", /grads\[2\]/);
+      assert.throws(
+        () => opt.step(w, new Float64Array([1, 1, 1]), state),
+        (e: unknown) => e instanceof RangeError && /init\(\)/.test(e.message),
+      );
+    });
+  }
 });

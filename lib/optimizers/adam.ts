@@ -7,7 +7,7 @@
 
 import type { LearningRate, Optimizer } from "../types.ts";
 import { checkLearningRate } from "../types.ts";
-import { chain, fuse, type FusedKernel } from "../transforms/chain.ts";
+import { chain, fuse, type FusedKernel, rejectGradient } from "../transforms/chain.ts";
 import { type LearningRateState, scaleByLearningRate } from "../transforms/scale.ts";
 import { scaleByRms } from "../transforms/rms.ts";
 import { ema } from "../transforms/ema.ts";
@@ -130,12 +130,16 @@ function adamKernel(
   adamAt: number,
   lrAt: number,
 ): FusedKernel {
-  return (w, g, inner) => {
+  return (w, g, state) => {
+    const inner = state.inner;
     const { mu, nu, nuMax, bc1, bc2Sqrt } = inner[adamAt] as AdamState;
     const lr = (inner[lrAt] as LearningRateState).lr;
     const n = w.length;
-    for (let i = 0; i < n; i++) {
-      const gi = coupled === 0 ? g[i] : g[i] + coupled * w[i];
+    let i = 0;
+    for (; i < n; i++) {
+      const x = g[i];
+      if (x - x !== 0) break; // a non-finite entry: stop before using it
+      const gi = coupled === 0 ? x : x + coupled * w[i];
       const m = b1 * mu[i] + (1 - b1) * gi;
       let v = b2 * nu[i] + (1 - b2) * gi * gi;
       mu[i] = m;
@@ -148,6 +152,7 @@ function adamKernel(
       if (decoupled !== 0) u += decoupled * w[i];
       w[i] -= u * lr;
     }
+    if (i < n) rejectGradient(state, g, i);
   };
 }
 

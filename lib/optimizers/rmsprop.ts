@@ -6,7 +6,7 @@
 
 import type { LearningRate, Optimizer } from "../types.ts";
 import { checkLearningRate } from "../types.ts";
-import { chain, fuse, type FusedKernel } from "../transforms/chain.ts";
+import { chain, fuse, type FusedKernel, rejectGradient } from "../transforms/chain.ts";
 import { type LearningRateState, scaleByLearningRate } from "../transforms/scale.ts";
 import { type RmsState, scaleByNormRms, scaleByRms } from "../transforms/rms.ts";
 import { momentum as momentumBlock, type MomentumState } from "../transforms/momentum.ts";
@@ -109,13 +109,17 @@ export interface RmspropOptions {
 function rmspropKernel(weightDecay: number, alpha: number, eps: number, mu: number): FusedKernel {
   const rmsAt = weightDecay > 0 ? 1 : 0;
   const lrAt = rmsAt + (mu > 0 ? 2 : 1);
-  return (w, g, inner) => {
+  return (w, g, state) => {
+    const inner = state.inner;
     const { nu, mu: avg } = inner[rmsAt] as RmsState;
     const buf = mu > 0 ? (inner[rmsAt + 1] as MomentumState).buf : nu;
     const lr = (inner[lrAt] as LearningRateState).lr;
     const n = w.length;
-    for (let i = 0; i < n; i++) {
-      const gi = weightDecay === 0 ? g[i] : g[i] + weightDecay * w[i];
+    let i = 0;
+    for (; i < n; i++) {
+      const x = g[i];
+      if (x - x !== 0) break; // a non-finite entry: stop before using it
+      const gi = weightDecay === 0 ? x : x + weightDecay * w[i];
       const v = alpha * nu[i] + (1 - alpha) * gi * gi;
       nu[i] = v;
       let s = v;
@@ -131,6 +135,7 @@ function rmspropKernel(weightDecay: number, alpha: number, eps: number, mu: numb
       }
       w[i] -= u * lr;
     }
+    if (i < n) rejectGradient(state, g, i);
   };
 }
 

@@ -7,7 +7,7 @@
 
 import type { LearningRate, Optimizer } from "../types.ts";
 import { checkLearningRate } from "../types.ts";
-import { chain, fuse, type FusedKernel } from "../transforms/chain.ts";
+import { chain, fuse, type FusedKernel, rejectGradient } from "../transforms/chain.ts";
 import { type LearningRateState, scaleByLearningRate } from "../transforms/scale.ts";
 import { momentum, type MomentumState } from "../transforms/momentum.ts";
 import { addDecayedWeights } from "../transforms/weight_decay.ts";
@@ -191,25 +191,46 @@ function sgdKernel(
 ): FusedKernel {
   const keep = 1 - dampening;
   const lrAt = (weightDecay > 0 ? 1 : 0) + (mu > 0 ? 1 : 0);
-  return (w, g, inner) => {
+  return (w, g, state) => {
+    const inner = state.inner;
     const lr = (inner[lrAt] as LearningRateState).lr;
     const n = w.length;
     if (mu === 0) {
-      for (let i = 0; i < n; i++) {
-        const gi = weightDecay === 0 ? g[i] : g[i] + weightDecay * w[i];
+      let i = 0;
+      for (; i < n; i++) {
+        const x = g[i];
+        if (x - x !== 0) break; // a non-finite entry: stop before using it
+        const gi = weightDecay === 0 ? x : x + weightDecay * w[i];
         w[i] -= gi * lr;
       }
+      if (i < n) rejectGradient(state, g, i);
       return;
     }
-    const state = inner[lrAt - 1] as MomentumState;
-    const buf = state.buf;
-    const copy = !state.started;
-    for (let i = 0; i < n; i++) {
-      const gi = weightDecay === 0 ? g[i] : g[i] + weightDecay * w[i];
+    const trace = inner[lrAt - 1] as MomentumState;
+    const buf = trace.buf;
+    const copy = !trace.started;
+    let i = 0;
+    if (!copy && !nesterov && weightDecay === 0) {
+      // The common case, without the branches of the general loop below.
+      for (; i < n; i++) {
+        const x = g[i];
+        if (x - x !== 0) break; // a non-finite entry: stop before using it
+        const b = mu * buf[i] + keep * x;
+        buf[i] = b;
+        w[i] -= b * lr;
+      }
+      if (i < n) rejectGradient(state, g, i);
+      return;
+    }
+    for (; i < n; i++) {
+      const x = g[i];
+      if (x - x !== 0) break; // a non-finite entry: stop before using it
+      const gi = weightDecay === 0 ? x : x + weightDecay * w[i];
       const b = copy ? gi : mu * buf[i] + keep * gi;
       buf[i] = b;
       w[i] -= (nesterov ? gi + mu * b : b) * lr;
     }
+    if (i < n) rejectGradient(state, g, i);
   };
 }
 

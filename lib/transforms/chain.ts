@@ -8,9 +8,8 @@ import type { GradientTransformation, Optimizer, OptimizerState } from "../types
 import { sameLength, show, vector } from "../_validate.ts";
 
 /**
- * Everything a step does before touching a coordinate: checks its arguments,
- * rejects a non-finite gradient (so a failed step leaves params and state as
- * they were), and calls every block's `prepare` with the step index.
+ * Everything a step does before touching a coordinate: checks its arguments
+ * and calls every block's `prepare` with the step index.
  *
  * @param transforms The optimizer's blocks, in chain order.
  * @param params The parameters.
@@ -40,15 +39,10 @@ export function beginStep(
         `blocks; this step has ${params.length} parameters and ${transforms.length} blocks`,
     );
   }
-  // x - x is 0 for every finite x and NaN for NaN and ±Infinity.
-  const n = grads.length;
-  for (let i = 0; i < n; i++) {
-    const g = grads[i];
-    if (g - g !== 0) {
-      throw new RangeError(
-        `\`grads[${i}]\` must be a finite number, got ${show(g)} at step ${state.count}`,
-      );
-    }
+  if (state.failed !== undefined) {
+    throw new RangeError(
+      `\`state\` can no longer be used: ${state.failed}; make a fresh one with init()`,
+    );
   }
   const t = state.count;
   for (let j = 0; j < transforms.length; j++) transforms[j].prepare?.(state.inner[j], t);
@@ -56,11 +50,35 @@ export function beginStep(
 }
 
 /**
+ * Stops a step at a non-finite gradient entry: marks the state as failed and
+ * throws a `RangeError` naming the entry. Steps check each entry just before
+ * they use it (x − x ≠ 0 exactly when x is NaN or ±Infinity), which costs
+ * nothing extra in memory traffic; the price is that the coordinates before
+ * `i` have already been updated, so the state cannot be used again.
+ *
+ * @param state The state of the step being taken.
+ * @param grads The gradient.
+ * @param i The index of the first non-finite entry.
+ * @returns Never: it always throws.
+ */
+export function rejectGradient(state: OptimizerState, grads: Float64Array, i: number): never {
+  const reason = `\`grads[${i}]\` must be a finite number, got ${
+    show(grads[i])
+  } at step ${state.count}`;
+  state.failed = `${reason} (coordinates 0 to ${i - 1} were already updated)`;
+  throw new RangeError(`${reason}; params and state were updated up to coordinate ${i - 1}`);
+}
+
+/**
  * A step written as one loop over the coordinates, for an optimizer whose
  * blocks are known. It reads and writes the same state as the chain, after
  * every block's `prepare` has run.
  */
-export type FusedKernel = (params: Float64Array, grads: Float64Array, inner: unknown[]) => void;
+export type FusedKernel = (
+  params: Float64Array,
+  grads: Float64Array,
+  state: OptimizerState,
+) => void;
 
 /**
  * Replaces a chain's step by a fused kernel that computes the same thing in one
@@ -79,8 +97,8 @@ export type FusedKernel = (params: Float64Array, grads: Float64Array, inner: unk
  * import assert from "node:assert/strict";
  *
  * const gd = chain("gd", scaleByLearningRate(0.5));
- * const fast = fuse(gd, (w, g, inner) => {
- *   const lr = (inner[0] as LearningRateState).lr;
+ * const fast = fuse(gd, (w, g, state) => {
+ *   const lr = (state.inner[0] as LearningRateState).lr;
  *   for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
  * });
  * const w = new Float64Array([1]);
@@ -96,7 +114,7 @@ export function fuse(optimizer: Optimizer, kernel: FusedKernel): Optimizer {
     init: optimizer.init,
     step(params: Float64Array, grads: Float64Array, state: OptimizerState): void {
       const t = beginStep(list, params, grads, state);
-      kernel(params, grads, state.inner);
+      kernel(params, grads, state);
       state.count = t + 1;
     },
   };
@@ -169,7 +187,13 @@ export function chain(name: string, ...transforms: GradientTransformation[]): Op
       const block = u.length;
       for (let lo = 0; lo < n; lo += block) {
         const hi = lo + block < n ? lo + block : n;
-        for (let i = lo, k = 0; i < hi; i++, k++) u[k] = grads[i];
+        let i = lo;
+        for (let k = 0; i < hi; i++, k++) {
+          const g = grads[i];
+          if (g - g !== 0) break; // a non-finite entry: stop before this block
+          u[k] = g;
+        }
+        if (i < hi) rejectGradient(state, grads, i);
         for (let j = 0; j < count; j++) list[j].update(u, lo, hi, state.inner[j], params);
         for (let i = lo, k = 0; i < hi; i++, k++) params[i] -= u[k];
       }
