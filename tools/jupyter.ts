@@ -1,0 +1,141 @@
+/**
+ * Finding Jupyter and the Deno kernel on this machine.
+ *
+ * Shared by `tools/lab.ts` (opens the notebooks) and `tools/notebook.ts` (runs them headlessly).
+ * Nothing here starts a server or changes anything: it only looks.
+ *
+ * @module
+ */
+
+/** Where Debian's `jupyter` lives. Preferred over PATH, whose first Python may lack Jupyter. */
+export const DEBIAN_JUPYTER = "/usr/bin/jupyter";
+
+/** The apt line that installs everything the notebooks need on Debian/Ubuntu. */
+export const APT_INSTALL =
+  "sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient";
+
+/** The pip alternative for any system with Python 3. */
+export const PIP_INSTALL = "python3 -m pip install --user jupyterlab nbconvert";
+
+/** A kernelspec as Jupyter stores it in `kernels/<name>/kernel.json`. */
+export interface Kernelspec {
+  /** Kernel name, e.g. `"deno"`. */
+  name: string;
+  /** Folder holding `kernel.json`. */
+  resourceDir: string;
+  /** Command line Jupyter runs to start the kernel. */
+  argv: string[];
+  /** Language the kernel reports, e.g. `"typescript"`. */
+  language: string;
+  /** Name shown in Jupyter's kernel menu. */
+  displayName: string;
+}
+
+/** True when `path` is an existing regular file with an execute bit set. */
+export async function isExecutable(path: string): Promise<boolean> {
+  try {
+    const info = await Deno.stat(path);
+    return info.isFile && info.mode !== null && (info.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The first executable called `name` on PATH, or `null`. */
+export async function which(name: string): Promise<string | null> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    if (dir === "") continue;
+    const candidate = `${dir}/${name}`;
+    if (await isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * The `jupyter` command to use: `$JUPYTER` when set, else Debian's `/usr/bin/jupyter`, else the
+ * first `jupyter` on PATH. `null` when there is none.
+ */
+export async function findJupyter(): Promise<string | null> {
+  const fromEnv = Deno.env.get("JUPYTER");
+  if (fromEnv) return (await isExecutable(fromEnv)) ? fromEnv : null;
+  if (await isExecutable(DEBIAN_JUPYTER)) return DEBIAN_JUPYTER;
+  return await which("jupyter");
+}
+
+/**
+ * Whether `jupyter <sub>` would run. Jupyter dispatches a subcommand to an executable
+ * `jupyter-<sub>`, looked up first next to `jupyter` itself, then on PATH; so does this.
+ */
+export async function hasSubcommand(jupyter: string, sub: string): Promise<boolean> {
+  const dir = jupyter.includes("/") ? jupyter.slice(0, jupyter.lastIndexOf("/")) : "";
+  if (dir !== "" && await isExecutable(`${dir}/jupyter-${sub}`)) return true;
+  return (await which(`jupyter-${sub}`)) !== null;
+}
+
+async function output(cmd: string, args: string[]): Promise<string | null> {
+  try {
+    const { success, stdout } = await new Deno.Command(cmd, {
+      args,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return success ? new TextDecoder().decode(stdout) : null;
+  } catch {
+    return null;
+  }
+}
+
+function toKernelspec(name: string, resourceDir: string, spec: Record<string, unknown>) {
+  return {
+    name,
+    resourceDir,
+    argv: Array.isArray(spec.argv) ? spec.argv.map(String) : [],
+    language: typeof spec.language === "string" ? spec.language : "",
+    displayName: typeof spec.display_name === "string" ? spec.display_name : name,
+  };
+}
+
+/**
+ * The kernelspecs `jupyter` can see, by name. Asks `jupyter kernelspec list --json`; where that
+ * subcommand is missing (Debian ships it in a separate package), reads `kernels/<name>/kernel.json`
+ * in each data folder that `jupyter --paths --json` names, first folder winning as in Jupyter.
+ */
+export async function listKernelspecs(jupyter: string): Promise<Record<string, Kernelspec>> {
+  const result: Record<string, Kernelspec> = {};
+  if (await hasSubcommand(jupyter, "kernelspec")) {
+    const text = await output(jupyter, ["kernelspec", "list", "--json"]);
+    if (text !== null) {
+      const specs = JSON.parse(text).kernelspecs as Record<
+        string,
+        { resource_dir: string; spec: Record<string, unknown> }
+      >;
+      for (const [name, { resource_dir, spec }] of Object.entries(specs)) {
+        result[name] = toKernelspec(name, resource_dir, spec);
+      }
+      return result;
+    }
+  }
+  const paths = await output(jupyter, ["--paths", "--json"]);
+  if (paths === null) return result;
+  for (const dataDir of (JSON.parse(paths).data ?? []) as string[]) {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(`${dataDir}/kernels`));
+    } catch {
+      continue;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const name = entry.name.toLowerCase();
+      if (!entry.isDirectory || name in result) continue;
+      const resourceDir = `${dataDir}/kernels/${entry.name}`;
+      try {
+        const spec = JSON.parse(await Deno.readTextFile(`${resourceDir}/kernel.json`));
+        result[name] = toKernelspec(name, resourceDir, spec);
+      } catch {
+        // a folder without a readable kernel.json is not a kernel; Jupyter skips it too
+      }
+    }
+  }
+  return result;
+}

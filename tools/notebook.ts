@@ -1,0 +1,402 @@
+/**
+ * Run a Deno notebook headlessly and say whether every cell succeeded.
+ *
+ * Used by `tests/notebooks_test.ts` (one test per lesson), by the site build, and by instructors:
+ *
+ * ```sh
+ * deno task nb notebooks/05_momentum.ipynb   # one notebook
+ * deno task nb                                # every notebook in notebooks/
+ * ```
+ *
+ * A notebook runs through `jupyter nbconvert --execute` with the kernel its metadata names, in the
+ * notebook's own folder, so its imports resolve exactly as they do in JupyterLab. Execution stops
+ * at the first failing cell. A run counts as failed when nbconvert exits non-zero (a cell threw, a
+ * cell timed out, the kernel is missing or died) or when the executed notebook still holds an
+ * `error` output or a cell whose value is a rejected Promise (a forgotten `await`).
+ *
+ * @module
+ */
+
+import { APT_INSTALL, findJupyter, PIP_INSTALL } from "./jupyter.ts";
+
+/** One output of a code cell, as nbformat 4 stores it. */
+export interface NotebookOutput {
+  /** `"stream"`, `"execute_result"`, `"display_data"` or `"error"`. */
+  output_type: string;
+  /** For streams: `"stdout"` or `"stderr"`. */
+  name?: string;
+  /** For streams: the text, whole or split into lines. */
+  text?: string | string[];
+  /** For results and displays: one entry per MIME type. */
+  data?: Record<string, unknown>;
+  /** For errors: the exception's name. */
+  ename?: string;
+  /** For errors: the exception's message. */
+  evalue?: string;
+  /** For errors: the traceback lines. */
+  traceback?: string[];
+  [key: string]: unknown;
+}
+
+/** One cell, as nbformat 4 stores it. */
+export interface NotebookCell {
+  /** `"code"`, `"markdown"` or `"raw"`. */
+  cell_type: string;
+  /** The cell's text, whole or split into lines. */
+  source: string | string[];
+  /** For code cells: the outputs. */
+  outputs?: NotebookOutput[];
+  /** For code cells: the execution count, `null` when not run. */
+  execution_count?: number | null;
+  [key: string]: unknown;
+}
+
+/** An nbformat 4 notebook. */
+export interface Notebook {
+  /** The cells in order. */
+  cells: NotebookCell[];
+  /** Notebook metadata; `kernelspec` names the kernel. */
+  metadata: {
+    kernelspec?: { name?: string; language?: string; display_name?: string };
+    [key: string]: unknown;
+  };
+  /** Major format version (4). */
+  nbformat: number;
+  /** Minor format version. */
+  nbformat_minor: number;
+}
+
+/** What went wrong in a run. */
+export interface NotebookError {
+  /**
+   * - `cell`: a cell threw (nbconvert stopped there);
+   * - `error-output`: the executed notebook holds an `error` output;
+   * - `rejected-promise`: a cell's value is a rejected Promise (missing `await`);
+   * - `timeout`: a cell ran longer than the timeout;
+   * - `kernel`: the notebook's kernel is not installed;
+   * - `nbconvert`: Jupyter itself failed or is missing.
+   */
+  kind: "cell" | "error-output" | "rejected-promise" | "timeout" | "kernel" | "nbconvert";
+  /** 1-based position of the cell in the notebook, counting markdown cells; `null` if unknown. */
+  cell: number | null;
+  /** The error as a reader should see it: the cell's error text, or Jupyter's complaint. */
+  message: string;
+}
+
+/** The outputs one executed code cell produced. */
+export interface CellOutputs {
+  /** 1-based position of the cell in the notebook, counting markdown cells. */
+  cell: number;
+  /** The cell's source. */
+  source: string;
+  /** Its outputs in order. */
+  outputs: NotebookOutput[];
+}
+
+/** The outcome of {@link executeNotebook}. */
+export interface NotebookResult {
+  /** The notebook that ran. */
+  path: string;
+  /** True when every cell ran and no error was found. */
+  ok: boolean;
+  /** What went wrong; empty when `ok`. */
+  errors: NotebookError[];
+  /** Outputs of each code cell; empty when execution stopped at an error. */
+  outputs: CellOutputs[];
+  /** Wall-clock seconds the run took. */
+  seconds: number;
+  /** The executed notebook (with outputs); `null` when execution stopped at an error. */
+  executed: Notebook | null;
+}
+
+/** Options for {@link executeNotebook}. */
+export interface ExecuteOptions {
+  /**
+   * Seconds one cell may run before the run fails.
+   * @default {120}
+   */
+  timeoutSeconds?: number;
+  /**
+   * The `jupyter` command. Found with `findJupyter()` when omitted: `$JUPYTER`, `/usr/bin/jupyter`,
+   * then PATH.
+   */
+  jupyter?: string;
+}
+
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
+/** `text` without terminal colour codes. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
+/** A cell's or output's multiline text as one string. */
+export function joinText(text: string | string[] | undefined): string {
+  return Array.isArray(text) ? text.join("") : text ?? "";
+}
+
+function cellIndexOfSource(nb: Notebook | null, source: string): number | null {
+  if (nb === null) return null;
+  const wanted = source.trim();
+  const index = nb.cells.findIndex((c) =>
+    c.cell_type === "code" && joinText(c.source).trim() === wanted
+  );
+  return index < 0 ? null : index + 1;
+}
+
+/**
+ * The errors an nbconvert run reported on stderr when it exited non-zero.
+ *
+ * Recognises nbclient's `CellExecutionError` (a cell threw: the message is the cell's error text),
+ * `CellTimeoutError`, `NoSuchKernel`, and otherwise reports the last line Jupyter printed.
+ *
+ * @param stderr What nbconvert wrote to stderr.
+ * @param nb The notebook that ran, used to find which cell failed; `null` if unknown.
+ * @returns At least one error.
+ */
+export function parseNbconvertFailure(stderr: string, nb: Notebook | null): NotebookError[] {
+  const text = stripAnsi(stderr).replaceAll("\r\n", "\n");
+  const cellError = text.indexOf("CellExecutionError: An error occurred while executing");
+  if (cellError >= 0) {
+    const block = text.slice(cellError);
+    const match = /\n-{18}\n([\s\S]*?)\n-{18}\n([\s\S]*)$/.exec(block);
+    if (match) {
+      return [{ kind: "cell", cell: cellIndexOfSource(nb, match[1]), message: match[2].trim() }];
+    }
+    return [{ kind: "cell", cell: null, message: block.trim() }];
+  }
+  const timeout = /A cell timed out while it was being executed, after (\S+) seconds/.exec(text);
+  if (timeout) {
+    const source = /\n-{19}\n([\s\S]*?)\n-{19}\n/.exec(text.slice(timeout.index));
+    return [{
+      kind: "timeout",
+      cell: source ? cellIndexOfSource(nb, source[1]) : null,
+      message: `the cell was still running after ${timeout[1]} s`,
+    }];
+  }
+  const noKernel = /NoSuchKernel: No such kernel named (\S+)/.exec(text);
+  if (noKernel) {
+    const hint = noKernel[1] === "deno" ? " (install it with `deno jupyter --install`)" : "";
+    return [{
+      kind: "kernel",
+      cell: null,
+      message: `no Jupyter kernel named "${noKernel[1]}" is installed${hint}`,
+    }];
+  }
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) =>
+    l !== "" && !l.includes('"deno jupyter" is unstable')
+  );
+  return [{
+    kind: "nbconvert",
+    cell: null,
+    message: lines.at(-1) ?? "jupyter nbconvert failed without saying why",
+  }];
+}
+
+/**
+ * The errors left in an executed notebook: every `error` output, and every cell whose value is a
+ * rejected Promise (its failure would otherwise show only as printed text).
+ *
+ * @param nb An executed notebook.
+ * @returns One entry per problem, in cell order; empty when there is none.
+ */
+export function findOutputErrors(nb: Notebook): NotebookError[] {
+  const errors: NotebookError[] = [];
+  nb.cells.forEach((cell, i) => {
+    for (const out of cell.outputs ?? []) {
+      if (out.output_type === "error") {
+        const traceback = stripAnsi((out.traceback ?? []).join("\n")).trim();
+        errors.push({
+          kind: "error-output",
+          cell: i + 1,
+          message: traceback !== "" ? traceback : `${out.ename ?? "Error"}: ${out.evalue ?? ""}`,
+        });
+      } else if (out.output_type === "execute_result") {
+        const plain = stripAnsi(joinText(out.data?.["text/plain"] as string | string[]));
+        if (/^Promise \{\s*<rejected>/.test(plain)) {
+          errors.push({
+            kind: "rejected-promise",
+            cell: i + 1,
+            message: `the cell's value is a rejected Promise (missing \`await\`?):\n${plain}`,
+          });
+        }
+      }
+    }
+  });
+  return errors;
+}
+
+/**
+ * What is wrong with a notebook as committed: outputs not cleared, execution counts set, or a
+ * kernel other than Deno's.
+ *
+ * @param nb A notebook as read from disk.
+ * @returns One sentence per problem; empty when the notebook is clean.
+ */
+export function checkCommittedNotebook(nb: Notebook): string[] {
+  const problems: string[] = [];
+  const spec = nb.metadata?.kernelspec;
+  if (spec?.name !== "deno" || spec?.language !== "typescript") {
+    problems.push(
+      `kernelspec must be {"name": "deno", "language": "typescript"}, got ${
+        JSON.stringify(spec ?? null)
+      }`,
+    );
+  }
+  nb.cells.forEach((cell, i) => {
+    if (cell.cell_type !== "code") return;
+    if ((cell.outputs ?? []).length > 0) problems.push(`cell ${i + 1} has outputs`);
+    if (cell.execution_count !== null && cell.execution_count !== undefined) {
+      problems.push(`cell ${i + 1} has execution_count ${cell.execution_count}`);
+    }
+  });
+  return problems;
+}
+
+/** The lesson notebooks in `dir`, sorted by name (checkpoints and nbconvert copies left out). */
+export async function listNotebooks(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (
+        entry.isFile && entry.name.endsWith(".ipynb") && !entry.name.endsWith(".nbconvert.ipynb")
+      ) names.push(entry.name);
+    }
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return [];
+    throw err;
+  }
+  return names.sort().map((name) => `${dir.replace(/\/+$/, "")}/${name}`);
+}
+
+/**
+ * Run every cell of a notebook headlessly, as `jupyter nbconvert --execute` does, and collect what
+ * went wrong.
+ *
+ * @param path The `.ipynb` file.
+ * @param options Timeout per cell and which `jupyter` to use.
+ * @returns `ok`, the errors, each code cell's outputs and the time taken. It rejects only when
+ *   `path` cannot be read as a notebook; every failure of the run itself is reported in `errors`.
+ */
+export async function executeNotebook(
+  path: string,
+  options: ExecuteOptions = {},
+): Promise<NotebookResult> {
+  const timeout = options.timeoutSeconds ?? 120;
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    throw new RangeError(
+      `\`timeoutSeconds\` must be a finite number > 0, got ${options.timeoutSeconds}`,
+    );
+  }
+  const started = performance.now();
+  const source = JSON.parse(await Deno.readTextFile(path)) as Notebook;
+  const seconds = () => (performance.now() - started) / 1000;
+  const failed = (errors: NotebookError[]): NotebookResult => ({
+    path,
+    ok: false,
+    errors,
+    outputs: [],
+    seconds: seconds(),
+    executed: null,
+  });
+
+  const jupyter = options.jupyter ?? await findJupyter();
+  if (jupyter === null) {
+    return failed([{
+      kind: "nbconvert",
+      cell: null,
+      message: `Jupyter is not installed. Install it with\n  ${APT_INSTALL}\nor\n  ${PIP_INSTALL}`,
+    }]);
+  }
+
+  const outDir = await Deno.makeTempDir({ prefix: "bg-notebook-" });
+  try {
+    let run: Deno.CommandOutput;
+    try {
+      run = await new Deno.Command(jupyter, {
+        args: [
+          "nbconvert",
+          "--to",
+          "notebook",
+          "--execute",
+          "--output-dir",
+          outDir,
+          "--output",
+          "executed",
+          `--ExecutePreprocessor.timeout=${timeout}`,
+          path,
+        ],
+        // NO_COLOR reaches the kernel: outputs and error texts come without terminal colours
+        env: { NO_COLOR: "1" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    } catch (err) {
+      return failed([{
+        kind: "nbconvert",
+        cell: null,
+        message: `could not start ${jupyter}: ${err instanceof Error ? err.message : err}`,
+      }]);
+    }
+    if (!run.success) {
+      return failed(parseNbconvertFailure(new TextDecoder().decode(run.stderr), source));
+    }
+    const executed = JSON.parse(await Deno.readTextFile(`${outDir}/executed.ipynb`)) as Notebook;
+    const errors = findOutputErrors(executed);
+    const outputs: CellOutputs[] = [];
+    executed.cells.forEach((cell, i) => {
+      if (cell.cell_type === "code") {
+        outputs.push({ cell: i + 1, source: joinText(cell.source), outputs: cell.outputs ?? [] });
+      }
+    });
+    return { path, ok: errors.length === 0, errors, outputs, seconds: seconds(), executed };
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+}
+
+/** A few lines telling a person how a run went, errors included. */
+export function formatResult(result: NotebookResult): string {
+  const head = `${result.ok ? "ok" : "FAILED"}  ${result.path}  (${result.seconds.toFixed(1)} s)`;
+  const body = result.errors.map((e) => {
+    const where = e.cell === null ? e.kind : `cell ${e.cell} (${e.kind})`;
+    return `  ${where}:\n${e.message.split("\n").map((l) => `    ${l}`).join("\n")}`;
+  });
+  return [head, ...body].join("\n");
+}
+
+async function main(args: string[]): Promise<number> {
+  if (args.includes("-h") || args.includes("--help")) {
+    console.log(
+      "Usage: deno task nb [NOTEBOOK.ipynb | DIR]...\n\n" +
+        "Runs each notebook headlessly (every notebook in notebooks/ when none is given)\n" +
+        "and prints the errors of any cell that failed. Exits non-zero if one failed.",
+    );
+    return 0;
+  }
+  const paths: string[] = [];
+  for (const arg of args.length > 0 ? args : ["notebooks"]) {
+    const info = await Deno.stat(arg).catch(() => null);
+    if (info === null) {
+      console.error(`error: ${arg} does not exist`);
+      return 2;
+    }
+    paths.push(...(info.isDirectory ? await listNotebooks(arg) : [arg]));
+  }
+  if (paths.length === 0) {
+    console.error("error: no notebook to run");
+    return 2;
+  }
+  let failures = 0;
+  for (const path of paths) {
+    const result = await executeNotebook(path);
+    console.log(formatResult(result));
+    if (!result.ok) failures++;
+  }
+  if (paths.length > 1) console.log(`${paths.length - failures} passed, ${failures} failed`);
+  return failures === 0 ? 0 : 1;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
