@@ -9,7 +9,9 @@ export function show(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "function") return "a function";
-  if (value instanceof Float64Array) return `a Float64Array of length ${value.length}`;
+  if (ArrayBuffer.isView(value) && "length" in value) {
+    return `a ${value.constructor.name} of length ${value.length}`;
+  }
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (value === null || value === undefined) return String(value);
   return typeof value;
