@@ -102,15 +102,17 @@ export function checkLearningRate(name: string, lr: unknown): LearningRate {
 
 /**
  * The learning rate for step `t`: `lr` itself, or `lr(t)` for a schedule.
- * A schedule that returns anything but a finite number ≥ 0 is an error.
+ * A schedule that returns anything but a finite number ≥ 0 is an error: a
+ * `TypeError` for a value that is not a number, a `RangeError` for one that is.
  */
 export function learningRateAt(lr: LearningRate, t: number, name = "lr"): number {
   if (typeof lr === "number") return lr;
   const value = lr(t);
   if (typeof value !== "number" || !(Number.isFinite(value) && value >= 0)) {
-    throw new RangeError(
-      `schedule \`${name}\` must return a finite number >= 0, got ${show(value)} at step ${t}`,
-    );
+    const message = `schedule \`${name}\` must return a finite number >= 0, got ${
+      show(value)
+    } at step ${t}`;
+    throw typeof value === "number" ? new RangeError(message) : new TypeError(message);
   }
   return value;
 }
