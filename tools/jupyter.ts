@@ -104,9 +104,9 @@ function toKernelspec(name: string, resourceDir: string, spec: Record<string, un
 export async function listKernelspecs(jupyter: string): Promise<Record<string, Kernelspec>> {
   const result: Record<string, Kernelspec> = {};
   if (await hasSubcommand(jupyter, "kernelspec")) {
-    const text = await output(jupyter, ["kernelspec", "list", "--json"]);
-    if (text !== null) {
-      const specs = JSON.parse(text).kernelspecs as Record<
+    try {
+      const text = await output(jupyter, ["kernelspec", "list", "--json"]);
+      const specs = JSON.parse(text ?? "").kernelspecs as Record<
         string,
         { resource_dir: string; spec: Record<string, unknown> }
       >;
@@ -114,11 +114,17 @@ export async function listKernelspecs(jupyter: string): Promise<Record<string, K
         result[name] = toKernelspec(name, resource_dir, spec);
       }
       return result;
+    } catch {
+      // no usable answer: read the kernel folders instead
     }
   }
-  const paths = await output(jupyter, ["--paths", "--json"]);
-  if (paths === null) return result;
-  for (const dataDir of (JSON.parse(paths).data ?? []) as string[]) {
+  let dataDirs: string[];
+  try {
+    dataDirs = JSON.parse(await output(jupyter, ["--paths", "--json"]) ?? "").data ?? [];
+  } catch {
+    return result;
+  }
+  for (const dataDir of dataDirs) {
     let entries: Deno.DirEntry[];
     try {
       entries = await Array.fromAsync(Deno.readDir(`${dataDir}/kernels`));

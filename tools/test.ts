@@ -1,0 +1,205 @@
+/**
+ * `deno task test`: every check the project has, in one command.
+ *
+ * Runs, in order, and reports each:
+ *
+ * 1. `deno fmt --check`
+ * 2. `deno lint`
+ * 3. `deno check` of lib/, tests/, tools/ (and bench/ when present)
+ * 4. `deno doc --lint lib/mod.ts`
+ * 5. one `deno test --frozen -A --doc` over tests/ and the JSDoc examples in lib/ (the notebooks
+ *    run through tests/notebooks_test.ts)
+ *
+ * and ends with one line, `N passed, N failed`, counting each of steps 1–4 as one test plus the
+ * tests `deno test` reported. Arguments are passed on to `deno test` (e.g. `--filter adam`).
+ * Exits non-zero when anything failed.
+ *
+ * @module
+ */
+
+/** The counts on `deno test`'s closing line. */
+export interface DenoTestSummary {
+  /** Tests that passed (top-level tests; steps are not counted). */
+  passed: number;
+  /** Tests that failed. */
+  failed: number;
+  /** Tests marked `ignore`. */
+  ignored: number;
+}
+
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
+/**
+ * Reads `deno test`'s closing summary, such as `ok | 32 passed (90 steps) | 0 failed (1s)` or
+ * `FAILED | 1 passed | 2 failed | 1 ignored (5ms)`, from its output (colours allowed). The last
+ * such line wins.
+ *
+ * @param output Everything `deno test` printed.
+ * @returns The counts, or `null` when no summary line is found.
+ */
+export function parseDenoTestSummary(output: string): DenoTestSummary | null {
+  const lines = output.replace(ANSI, "").split(/\r?\n/).reverse();
+  for (const line of lines) {
+    const m = /^(?:ok|FAILED) \| (\d+) passed(?: \([^)]*\))? \| (\d+) failed(?: \([^)]*\))?(.*)$/
+      .exec(line.trim());
+    if (m) {
+      const ignored = /\| (\d+) ignored/.exec(m[3]);
+      return {
+        passed: Number(m[1]),
+        failed: Number(m[2]),
+        ignored: ignored ? Number(ignored[1]) : 0,
+      };
+    }
+  }
+  return null;
+}
+
+/** One line of the final report. */
+export interface StepResult {
+  /** Short name, e.g. `"fmt"`. */
+  name: string;
+  /** Tests that passed in this step. */
+  passed: number;
+  /** Tests that failed in this step. */
+  failed: number;
+  /** Tests skipped in this step. */
+  skipped: number;
+  /** Wall-clock seconds. */
+  seconds: number;
+  /** What went wrong, when something did. */
+  note?: string;
+}
+
+/**
+ * The closing line: `N passed, N failed`, with `, N skipped` when some were.
+ *
+ * @param steps The results of every step that ran.
+ * @returns One line, without a newline.
+ */
+export function totalLine(steps: StepResult[]): string {
+  const sum = (key: "passed" | "failed" | "skipped") => steps.reduce((s, r) => s + r[key], 0);
+  const skipped = sum("skipped");
+  return `${sum("passed")} passed, ${sum("failed")} failed` +
+    (skipped > 0 ? `, ${skipped} skipped` : "");
+}
+
+const encoder = new TextEncoder();
+
+function say(text: string): void {
+  Deno.stdout.writeSync(encoder.encode(text + "\n"));
+}
+
+/** Runs a command with its output streamed through; also returns what it printed. */
+async function run(args: string[]): Promise<{ code: number; output: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    // colour codes help on a terminal and clutter a CI log
+    env: Deno.stdout.isTerminal() ? {} : { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const chunks: string[] = [];
+  const pump = async (stream: ReadableStream<Uint8Array>, sink: typeof Deno.stdout) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      await sink.write(chunk);
+      chunks.push(decoder.decode(chunk, { stream: true }));
+    }
+  };
+  const [status] = await Promise.all([
+    child.status,
+    pump(child.stdout, Deno.stdout),
+    pump(child.stderr, Deno.stderr),
+  ]);
+  return { code: status.code, output: chunks.join("") };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function checkStep(name: string, args: string[]): Promise<StepResult> {
+  say(`\n━━ ${name}: deno ${args.join(" ")}`);
+  const started = performance.now();
+  const { code } = await run(args);
+  const seconds = (performance.now() - started) / 1000;
+  const ok = code === 0;
+  return {
+    name,
+    passed: ok ? 1 : 0,
+    failed: ok ? 0 : 1,
+    skipped: 0,
+    seconds,
+    note: ok ? undefined : `exit code ${code}`,
+  };
+}
+
+async function testStep(extra: string[]): Promise<StepResult> {
+  const args = ["test", "--frozen", "-A", "--doc", ...extra, "tests/", "lib/"];
+  say(`\n━━ test: deno ${args.join(" ")}`);
+  const started = performance.now();
+  const { code, output } = await run(args);
+  const seconds = (performance.now() - started) / 1000;
+  const summary = parseDenoTestSummary(output);
+  if (summary === null) {
+    return {
+      name: "test",
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      seconds,
+      note: `no summary line found in deno test's output (exit code ${code})`,
+    };
+  }
+  // a non-zero exit with no failed test (an uncaught error, a leak) still fails the run
+  const extraFailure = code !== 0 && summary.failed === 0 ? 1 : 0;
+  return {
+    name: "test",
+    passed: summary.passed,
+    failed: summary.failed + extraFailure,
+    skipped: summary.ignored,
+    seconds,
+    note: extraFailure
+      ? `deno test exited with code ${code} after reporting no failure`
+      : undefined,
+  };
+}
+
+async function main(extra: string[]): Promise<number> {
+  const root = new URL("..", import.meta.url);
+  Deno.chdir(root);
+  const checked = ["lib/", "tests/", "tools/"];
+  if (await exists("bench")) checked.push("bench/");
+  const steps: StepResult[] = [];
+  steps.push(await checkStep("fmt", ["fmt", "--check"]));
+  steps.push(await checkStep("lint", ["lint"]));
+  steps.push(await checkStep("check", ["check", "--frozen", ...checked]));
+  steps.push(await checkStep("doc-lint", ["doc", "--lint", "lib/mod.ts"]));
+  steps.push(await testStep(extra));
+
+  say("\n━━ summary");
+  for (const s of steps) {
+    const status = s.failed > 0 ? "FAILED" : "ok";
+    const counts = s.name === "test"
+      ? `  ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ""}`
+      : "";
+    const note = s.note ? `  (${s.note})` : "";
+    say(
+      `${status.padEnd(6)} ${s.name.padEnd(9)} ${
+        s.seconds.toFixed(1).padStart(6)
+      } s${counts}${note}`,
+    );
+  }
+  const line = totalLine(steps);
+  say(line);
+  return steps.some((s) => s.failed > 0) ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
