@@ -10,7 +10,7 @@ import { chain } from "../transforms/chain.ts";
 import { scaleByLearningRate } from "../transforms/scale.ts";
 import { scaleByAdadelta, scaleByNormAdadelta } from "../transforms/adadelta.ts";
 import { addDecayedWeights } from "../transforms/weight_decay.ts";
-import { knownKeys, nonNegative } from "../_validate.ts";
+import { knownKeys, nonNegative, unitInterval } from "../_validate.ts";
 
 /** Options of {@link notesAdadelta}. */
 export interface NotesAdadeltaOptions {
@@ -67,7 +67,7 @@ export function notesAdadelta(options: NotesAdadeltaOptions = {}): Optimizer {
     "notes adadelta",
     scaleByNormAdadelta({
       lr: checkLearningRate("lr", options.lr ?? 1),
-      decay: options.alpha ?? 0.9,
+      decay: unitInterval("alpha", options.alpha ?? 0.9),
       eps1: options.eps1 ?? 1e-6,
       eps2: options.eps2 ?? 1e-6,
     }),

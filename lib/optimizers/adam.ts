@@ -13,7 +13,7 @@ import { scaleByRms } from "../transforms/rms.ts";
 import { ema } from "../transforms/ema.ts";
 import { type AdamState, scaleByAdam } from "../transforms/adam.ts";
 import { addDecayedWeights } from "../transforms/weight_decay.ts";
-import { bool, knownKeys, nonNegative, show } from "../_validate.ts";
+import { bool, knownKeys, nonNegative, show, unitInterval } from "../_validate.ts";
 
 /** Options of {@link notesAdam}. The names follow the notes: α₁ for squares, α₂ for the average. */
 export interface NotesAdamOptions {
@@ -70,12 +70,12 @@ export function notesAdam(options: NotesAdamOptions): Optimizer {
   return chain(
     "notes adam",
     scaleByRms({
-      decay: options.alpha1 ?? 0.999,
+      decay: unitInterval("alpha1", options.alpha1 ?? 0.999),
       eps: options.eps ?? 1e-8,
       epsInside: true,
       debias: true,
     }),
-    ema({ decay: options.alpha2 ?? 0.9, debias: true }),
+    ema({ decay: unitInterval("alpha2", options.alpha2 ?? 0.9), debias: true }),
     scaleByLearningRate(lr),
   );
 }
@@ -162,7 +162,7 @@ function checkBetas(betas: unknown): readonly [number, number] {
       `\`betas\` must be a pair [b1, b2] of numbers in [0, 1), got ${show(betas)}`,
     );
   }
-  return betas as [number, number];
+  return [unitInterval("betas[0]", betas[0]), unitInterval("betas[1]", betas[1])];
 }
 
 /**

@@ -57,7 +57,10 @@ export function notesRmsprop(options: NotesRmspropOptions): Optimizer {
   const lr = checkLearningRate("lr", options.lr);
   return chain(
     "notes rmsprop",
-    scaleByNormRms({ decay: options.alpha ?? 0.9, eps: options.eps ?? 1e-8 }),
+    scaleByNormRms({
+      decay: unitInterval("alpha", options.alpha ?? 0.9),
+      eps: options.eps ?? 1e-8,
+    }),
     scaleByLearningRate(lr),
   );
 }
@@ -179,7 +182,7 @@ export function rmsprop(options: RmspropOptions = {}): Optimizer {
   const mu = unitInterval("momentum", options.momentum ?? 0);
   const blocks = [];
   if (weightDecay > 0) blocks.push(addDecayedWeights(weightDecay));
-  const alpha = options.alpha ?? 0.99;
+  const alpha = unitInterval("alpha", options.alpha ?? 0.99);
   const eps = options.eps ?? 1e-8;
   const centered = bool("centered", options.centered ?? false);
   blocks.push(scaleByRms({ decay: alpha, eps, centered }));

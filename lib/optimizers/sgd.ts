@@ -11,7 +11,7 @@ import { chain, fuse, type FusedKernel, rejectGradient } from "../transforms/cha
 import { type LearningRateState, scaleByLearningRate } from "../transforms/scale.ts";
 import { momentum, type MomentumState } from "../transforms/momentum.ts";
 import { addDecayedWeights } from "../transforms/weight_decay.ts";
-import { bool, knownKeys, nonNegative } from "../_validate.ts";
+import { bool, closedUnitInterval, knownKeys, nonNegative, unitInterval } from "../_validate.ts";
 
 /** Options of {@link gradientDescent}. */
 export interface GradientDescentOptions {
@@ -86,7 +86,7 @@ export function notesMomentum(options: NotesMomentumOptions): Optimizer {
   return chain(
     "notes momentum",
     scaleByLearningRate(checkLearningRate("lr", options.lr)),
-    momentum({ decay: options.alpha ?? 0.9 }),
+    momentum({ decay: unitInterval("alpha", options.alpha ?? 0.9) }),
   );
 }
 
@@ -266,12 +266,18 @@ function sgdKernel(
 export function sgd(options: SgdOptions = {}): Optimizer {
   knownKeys("sgd", options, ["lr", "momentum", "dampening", "weightDecay", "nesterov", "fused"]);
   const lr = checkLearningRate("lr", options.lr ?? 1e-3);
-  const mu = options.momentum ?? 0;
+  const mu = unitInterval("momentum", options.momentum ?? 0);
   const weightDecay = nonNegative("weightDecay", options.weightDecay ?? 0);
   const nesterov = bool("nesterov", options.nesterov ?? false);
   const blocks = [];
   if (weightDecay > 0) blocks.push(addDecayedWeights(weightDecay));
-  const dampening = options.dampening ?? 0;
+  const dampening = closedUnitInterval("dampening", options.dampening ?? 0);
+  if (nesterov && (mu === 0 || dampening !== 0)) {
+    throw new RangeError(
+      `\`nesterov\` needs \`momentum\` > 0 and \`dampening\` = 0, got momentum ${mu} and ` +
+        `dampening ${dampening}`,
+    );
+  }
   const trace = momentum({ decay: mu, dampening, nesterov, start: "first" });
   if (mu > 0) blocks.push(trace);
   blocks.push(scaleByLearningRate(lr));
