@@ -8,8 +8,10 @@ import type { GradientTransformation, Optimizer, OptimizerState } from "../types
 import { sameLength, show, vector } from "../_validate.ts";
 
 /**
- * Everything a step does before touching a coordinate: checks its arguments
- * and calls every block's `prepare` with the step index.
+ * Everything a step does before touching a coordinate: checks its arguments,
+ * refuses a non-finite gradient entry (so a refused step leaves params and
+ * state exactly as they were), and calls every block's `prepare` with the
+ * step index.
  *
  * @param transforms The optimizer's blocks, in chain order.
  * @param params The parameters.
@@ -44,17 +46,28 @@ export function beginStep(
       `\`state\` can no longer be used: ${state.failed}; make a fresh one with init()`,
     );
   }
+  // One read of the gradient before any write: x − x is 0 for every finite x
+  // and NaN for NaN and ±Infinity.
+  const n = grads.length;
+  for (let i = 0; i < n; i++) {
+    const g = grads[i];
+    if (g - g !== 0) {
+      throw new RangeError(
+        `\`grads[${i}]\` must be a finite number, got ${show(g)} at step ${state.count}`,
+      );
+    }
+  }
   const t = state.count;
   for (let j = 0; j < transforms.length; j++) transforms[j].prepare?.(state.inner[j], t);
   return t;
 }
 
 /**
- * Stops a step at a non-finite gradient entry: marks the state as failed and
- * throws a `RangeError` naming the entry. Steps check each entry just before
- * they use it (x − x ≠ 0 exactly when x is NaN or ±Infinity), which costs
- * nothing extra in memory traffic; the price is that the coordinates before
- * `i` have already been updated, so the state cannot be used again.
+ * Stops a step at a non-finite gradient entry found part-way through its loop:
+ * marks the state as failed and throws a `RangeError` naming the entry. The
+ * coordinates before `i` have then been updated, so the state cannot be used
+ * again. {@link beginStep} refuses non-finite gradients before any write, so
+ * for the steps in this library this is a second line of defence only.
  *
  * @param state The state of the step being taken.
  * @param grads The gradient.
