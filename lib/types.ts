@@ -56,6 +56,12 @@ export interface OptimizerState {
   count: number;
   /** Number of parameters this state was made for. */
   readonly size: number;
+  /**
+   * The optimizer whose `init` made this state: its name and a number unique to
+   * that optimizer, e.g. `"adam #3"`. Every other optimizer's step refuses it,
+   * even one with the same blocks (its options may differ).
+   */
+  readonly owner: string;
   /** The state of each building block, in chain order. */
   readonly inner: unknown[];
   /** Scratch space for one block of updates (reused; never reallocated). */

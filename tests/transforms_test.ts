@@ -561,7 +561,7 @@ Deno.test("beginStep and fuse", async (t) => {
     const w = vec(0);
     const state = opt.init(w);
     state.count = 7;
-    assert.equal(beginStep(blocks, w, vec(1), state), 7);
+    assert.equal(beginStep(opt.transforms, w, vec(1), state), 7);
     assert.deepEqual(log, ["prepare 7", "prepare 7"]);
     assert.equal(state.count, 7, "beginStep does not advance the count");
   });

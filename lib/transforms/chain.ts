@@ -7,6 +7,10 @@
 import type { GradientTransformation, Optimizer, OptimizerState } from "../types.ts";
 import { sameLength, show, vector } from "../_validate.ts";
 
+/** Which optimizer each chain's block list belongs to, e.g. `"adam #3"` (see `OptimizerState.owner`). */
+const owners = new WeakMap<readonly GradientTransformation[], string>();
+let chains = 0;
+
 /**
  * Everything a step does before touching a coordinate: checks its arguments,
  * refuses a non-finite gradient entry (so a refused step leaves params and
@@ -33,6 +37,17 @@ export function beginStep(
   }
   if (!state || typeof state.count !== "number" || !Array.isArray(state.inner)) {
     throw new TypeError(`\`state\` must come from this optimizer's init(), got ${show(state)}`);
+  }
+  const owner = owners.get(transforms);
+  if (owner === undefined) {
+    throw new TypeError("`transforms` must be the `transforms` of an optimizer made by chain()");
+  }
+  if (state.owner !== owner) {
+    throw new TypeError(
+      `\`state\` must come from the init() of this optimizer (${owner}), got a state made by ${
+        typeof state.owner === "string" ? state.owner : "something else"
+      }`,
+    );
   }
   sameLength("params", params, "grads", grads);
   if (state.size !== params.length || state.inner.length !== transforms.length) {
@@ -179,6 +194,8 @@ export function chain(name: string, ...transforms: GradientTransformation[]): Op
   const whole = transforms.some((tr) => tr.wholeVector === true);
   const list = [...transforms];
   const count = list.length;
+  const owner = `${name} #${++chains}`;
+  owners.set(list, owner);
 
   return {
     name,
@@ -189,6 +206,7 @@ export function chain(name: string, ...transforms: GradientTransformation[]): Op
       return {
         count: 0,
         size: n,
+        owner,
         inner: list.map((tr) => tr.init(params)),
         scratch: new Float64Array(whole ? n : Math.min(n, BLOCK_SIZE)),
       };
