@@ -10,6 +10,7 @@ import {
   checkCommittedNotebook,
   executeNotebook,
   findOutputErrors,
+  formatNotebookText,
   formatResult,
   listNotebooks,
   type Notebook,
@@ -201,20 +202,26 @@ Deno.test("notebooks are committed clean", async (t) => {
     });
   }
 
-  await t.step("notebooks are formatted as `deno fmt` formats them", async () => {
-    // notebooks/ is absent from a fresh clone until the first lesson lands
-    const dirs = lessons.length > 0 ? [lessonsDir, fixturesDir] : [fixturesDir];
-    const fmt = await new Deno.Command(Deno.execPath(), {
-      args: ["fmt", "--check", ...dirs],
-      cwd: root,
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const said = new TextDecoder().decode(fmt.stderr) + new TextDecoder().decode(fmt.stdout);
-    assert.ok(fmt.success, `deno fmt --check failed; run \`deno fmt\`:\n${said}`);
-    assert.match(said, new RegExp(`Checked ${lessons.length + fixtures.length} files?`));
+  await t.step("the format check catches an unformatted cell", async () => {
+    const nb = makeNotebook(["const   x=1"]);
+    nb.metadata.language_info = { name: "typescript" };
+    const text = JSON.stringify(nb, null, 1) + "\n";
+    const formatted = await formatNotebookText(text, root);
+    assert.notEqual(formatted, text);
+    assert.match(formatted, /"const x = 1;"/);
+    assert.equal(await formatNotebookText(formatted, root), formatted);
   });
+
+  for (const path of [...lessons, ...fixtures]) {
+    const name = path.slice(root.length + 1);
+    await t.step(`${name}: formatted as \`deno fmt\` formats it`, async () => {
+      const text = await Deno.readTextFile(path);
+      assert.ok(
+        (await formatNotebookText(text, root)) === text,
+        `${name} is not formatted: run \`deno fmt ${name}\``,
+      );
+    });
+  }
 });
 
 Deno.test("the Deno Jupyter kernel is installed and runs Deno >= 2.9", async () => {

@@ -254,6 +254,39 @@ export function checkCommittedNotebook(nb: Notebook): string[] {
   return problems;
 }
 
+/**
+ * The notebook text as `deno fmt` would write it: code cells formatted as TypeScript and markdown
+ * cells as markdown (when `metadata.language_info.name` is `typescript`), with the repository's
+ * `deno.json` settings.
+ *
+ * `deno fmt --check` is not used for notebooks: Deno 2.9 reports a cell without a trailing newline
+ * as unformatted even though `deno fmt` leaves the file unchanged (its cache hides this on the
+ * machine where `deno fmt` last ran, so only a fresh clone fails). Comparing with this output has
+ * neither problem.
+ *
+ * @param text The notebook's JSON text.
+ * @param cwd Folder whose `deno.json` applies (the repository root).
+ * @returns The formatted text.
+ */
+export async function formatNotebookText(text: string, cwd: string): Promise<string> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext", "ipynb", "-"],
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const { success, stdout, stderr } = await child.output();
+  if (!success) {
+    throw new Error(`deno fmt could not format the notebook: ${new TextDecoder().decode(stderr)}`);
+  }
+  return new TextDecoder().decode(stdout);
+}
+
 /** The lesson notebooks in `dir`, sorted by name (checkpoints and nbconvert copies left out). */
 export async function listNotebooks(dir: string): Promise<string[]> {
   const names: string[] = [];
