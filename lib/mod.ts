@@ -44,3 +44,8 @@ export * from "./optimizers/adadelta.ts";
 export * from "./optimizers/adam.ts";
 export * from "./optimizers/adagrad.ts";
 export * from "./schedules.ts";
+export * from "./display/mime.ts";
+export * from "./display/format.ts";
+export * from "./display/table.ts";
+export * from "./plot/figure.ts";
+export * from "./plot/line.ts";
