@@ -1,0 +1,275 @@
+/**
+ * Line charts of one or many series (loss curves, learning-rate schedules),
+ * on linear or log axes.
+ *
+ * @module
+ */
+
+import { knownKeys } from "../_validate.ts";
+import {
+  checkSeries,
+  maxPointsOption,
+  optionalText,
+  PALETTE,
+  pixels,
+  precisionOption,
+  type PreparedSeries,
+  preparePoints,
+  type ScaleType,
+  scaleType,
+  type SeriesInput,
+  seriesSummary,
+} from "./_data.ts";
+import {
+  type Figure,
+  figure,
+  INTERACTIVE_LAYER_PREFIX,
+  type PlotlyFigure,
+  VEGA_LITE_SCHEMA,
+  type VegaLiteSpec,
+} from "./figure.ts";
+
+export type { ScaleType, Series, SeriesInput } from "./_data.ts";
+
+/** Options of {@link lineChart} and {@link lineChartSpec}. */
+export interface LineChartOptions {
+  /**
+   * The chart title.
+   * @default {none}
+   */
+  title?: string;
+  /**
+   * The x axis title.
+   * @default {"step"}
+   */
+  xLabel?: string;
+  /**
+   * The y axis title.
+   * @default {"value"}
+   */
+  yLabel?: string;
+  /**
+   * Scale of the x axis. On a log axis, points with x ≤ 0 are left out.
+   * @default {"linear"}
+   */
+  xScale?: ScaleType;
+  /**
+   * Scale of the y axis. On a log axis, points with y ≤ 0 are left out.
+   * @default {"linear"}
+   */
+  yScale?: ScaleType;
+  /**
+   * Width of the plotting area in pixels.
+   * @default {480}
+   */
+  width?: number;
+  /**
+   * Height of the plotting area in pixels.
+   * @default {300}
+   */
+  height?: number;
+  /**
+   * Most points kept per series; longer series are thinned by keeping the
+   * smallest and largest value of each stretch, so spikes stay visible.
+   * @default {500}
+   */
+  maxPoints?: number;
+  /**
+   * Significant digits kept of each y value (x values keep two more).
+   * @default {4}
+   */
+  precision?: number;
+}
+
+const KEYS = [
+  "title",
+  "xLabel",
+  "yLabel",
+  "xScale",
+  "yScale",
+  "width",
+  "height",
+  "maxPoints",
+  "precision",
+];
+
+interface Prepared {
+  series: PreparedSeries[];
+  title?: string;
+  xLabel: string;
+  yLabel: string;
+  xScale: ScaleType;
+  yScale: ScaleType;
+  width: number;
+  height: number;
+}
+
+function prepare(input: SeriesInput, options: LineChartOptions): Prepared {
+  knownKeys("lineChart", options, KEYS);
+  const xScale = scaleType("xScale", options.xScale);
+  const yScale = scaleType("yScale", options.yScale);
+  const maxPoints = maxPointsOption(options.maxPoints, 500);
+  const digits = precisionOption(options.precision);
+  const series = checkSeries("series", input).map((s) =>
+    preparePoints(s, { xScale, yScale, maxPoints, digits })
+  );
+  return {
+    series,
+    title: optionalText("title", options.title),
+    xLabel: optionalText("xLabel", options.xLabel) ?? "step",
+    yLabel: optionalText("yLabel", options.yLabel) ?? "value",
+    xScale,
+    yScale,
+    width: pixels("width", options.width, 480),
+    height: pixels("height", options.height, 300),
+  };
+}
+
+/**
+ * The Vega-Lite v5 spec of a line chart: one line per series with a legend,
+ * hover tooltips (series, x, y of the nearest point) and zoom/pan on both axes.
+ * The data rows are `{ series, x, y }`, rounded and thinned (see
+ * {@link LineChartOptions}); non-finite y values are left out.
+ *
+ * @param series The series: `[{ name, y, x? }, …]` or `{ name: y, … }`.
+ * @param options See {@link LineChartOptions}.
+ * @returns The spec, ready for `figure` or for further layers and params.
+ *
+ * @example
+ * ```ts
+ * import { lineChartSpec } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const spec = lineChartSpec({ a: [1, 0.1, 0.01] }, { yScale: "log" });
+ * assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+ * assert.equal(JSON.stringify(spec).includes('"type":"log"'), true);
+ * ```
+ */
+export function lineChartSpec(series: SeriesInput, options: LineChartOptions = {}): VegaLiteSpec {
+  return specOf(prepare(series, options));
+}
+
+function specOf(p: Prepared): VegaLiteSpec {
+  const names = p.series.map((s) => s.name);
+  const values = p.series.flatMap((s) => s.x.map((x, i) => ({ series: s.name, x, y: s.y[i] })));
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: null,
+    scale: { domain: names },
+    legend: { orient: "right", labelLimit: 240 },
+  };
+  const x = {
+    field: "x",
+    type: "quantitative",
+    title: p.xLabel,
+    scale: p.xScale === "log" ? { type: "log" } : { type: "linear", zero: false, nice: false },
+  };
+  const y = {
+    field: "y",
+    type: "quantitative",
+    title: p.yLabel,
+    scale: p.yScale === "log" ? { type: "log" } : { type: "linear", zero: false },
+  };
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(p.title === undefined ? {} : { title: p.title }),
+    width: p.width,
+    height: p.height,
+    data: { values },
+    encoding: { x, y, color },
+    layer: [
+      {
+        mark: { type: "line", clip: true, strokeWidth: 1.75, interpolate: "linear" },
+        params: [{
+          name: "zoom",
+          select: { type: "interval", encodings: ["x", "y"] },
+          bind: "scales",
+        }],
+      },
+      {
+        name: `${INTERACTIVE_LAYER_PREFIX}hover`,
+        mark: { type: "point", filled: true, size: 50, clip: true },
+        params: [{
+          name: "hover",
+          select: { type: "point", nearest: true, on: "pointerover", clear: "pointerout" },
+        }],
+        encoding: {
+          opacity: { condition: { param: "hover", empty: false, value: 1 }, value: 0 },
+          tooltip: [
+            { field: "series", type: "nominal", title: "series" },
+            { field: "x", type: "quantitative", title: p.xLabel, format: "~g" },
+            { field: "y", type: "quantitative", title: p.yLabel, format: ".4~g" },
+          ],
+        },
+      },
+    ],
+  } as VegaLiteSpec;
+}
+
+function plotlyOf(p: Prepared): PlotlyFigure {
+  return {
+    data: p.series.map((s, i) => ({
+      type: "scatter",
+      mode: "lines",
+      name: s.name,
+      x: s.x,
+      y: s.y,
+      line: { color: PALETTE[i % PALETTE.length], width: 1.75 },
+    })),
+    layout: {
+      ...(p.title === undefined ? {} : { title: { text: p.title } }),
+      xaxis: { title: { text: p.xLabel }, type: p.xScale },
+      yaxis: { title: { text: p.yLabel }, type: p.yScale },
+      showlegend: true,
+    },
+  };
+}
+
+function describeLine(p: Prepared): string {
+  const dropped = p.series.reduce((n, s) => n + s.dropped, 0);
+  const longest = Math.max(...p.series.map((s) => s.total));
+  const scales = [p.xScale === "log" ? "log x" : "", p.yScale === "log" ? "log y" : ""]
+    .filter(Boolean);
+  return [
+    `line chart${p.title ? ` "${p.title}"` : ""}: ${seriesSummary(p.series.map((s) => s.name))}`,
+    `${p.yLabel} vs ${p.xLabel}`,
+    `up to ${longest} points`,
+    ...(scales.length ? [scales.join(", ")] : []),
+    ...(dropped
+      ? [`${dropped} point${dropped === 1 ? "" : "s"} not drawable (non-finite or ≤ 0 on log axis)`]
+      : []),
+  ].join("; ");
+}
+
+/**
+ * A line chart of one or many series with a legend, on linear or log axes,
+ * as a rendered {@link Figure} (SVG + interactive Vega-Lite + text). Use it
+ * for loss curves (`yScale: "log"`), gradient norms or learning-rate
+ * schedules.
+ *
+ * @param series The series: `[{ name, y, x? }, …]` or `{ name: y, … }`;
+ *   `x` defaults to the step index 0, 1, 2, ….
+ * @param options See {@link LineChartOptions}.
+ * @returns The figure, its SVG already rendered.
+ *
+ * @example Two loss curves on a log axis
+ * ```ts
+ * import { lineChart } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const steps = 100;
+ * const fast = Float64Array.from({ length: steps }, (_, t) => 0.9 ** t);
+ * const slow = Float64Array.from({ length: steps }, (_, t) => 0.97 ** t);
+ * const fig = await lineChart({ fast, slow }, { yScale: "log", yLabel: "loss" });
+ * assert.match(fig.description, /2 series \(fast, slow\)/);
+ * assert.match(fig.svg, /fast/);
+ * ```
+ */
+export async function lineChart(
+  series: SeriesInput,
+  options: LineChartOptions = {},
+): Promise<Figure> {
+  const p = prepare(series, options);
+  return await figure(specOf(p), { description: describeLine(p), plotly: plotlyOf(p) });
+}
