@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
   checkCommittedNotebook,
+  cleanNotebook,
   executeNotebook,
   findOutputErrors,
   formatNotebookText,
@@ -185,6 +186,18 @@ Deno.test("notebooks are committed clean", async (t) => {
     ]);
   });
 
+  await t.step("cleanNotebook clears what the checker rejects, and only that", () => {
+    const dirty = makeNotebook(["1;", "2;"]);
+    dirty.cells[0].execution_count = 3;
+    dirty.cells[0].outputs = [{ output_type: "stream", name: "stdout", text: "1\n" }];
+    dirty.cells[1].metadata = { execution: { "iopub.status.idle": "now" }, tags: ["keep"] };
+    const cleaned = cleanNotebook(dirty);
+    assert.deepEqual(checkCommittedNotebook(cleaned), []);
+    assert.deepEqual(cleaned.cells[1].metadata, { tags: ["keep"] });
+    assert.deepEqual(cleaned.cells.map((c) => c.source), ["1;", "2;"]);
+    assert.equal(dirty.cells[0].execution_count, 3, "the input is left unchanged");
+  });
+
   await t.step("lessons are named NN_snake_case.ipynb with distinct numbers", () => {
     const names = lessons.map(baseName);
     for (const name of names) {
@@ -198,7 +211,11 @@ Deno.test("notebooks are committed clean", async (t) => {
     const name = path.slice(root.length + 1);
     await t.step(`${name}: outputs cleared, no execution counts, Deno kernel`, async () => {
       const nb = JSON.parse(await Deno.readTextFile(path)) as Notebook;
-      assert.deepEqual(checkCommittedNotebook(nb), []);
+      assert.deepEqual(
+        checkCommittedNotebook(nb),
+        [],
+        `clean it with \`deno task nb --clean ${name}\``,
+      );
     });
   }
 

@@ -6,6 +6,7 @@
  * ```sh
  * deno task nb notebooks/05_momentum.ipynb   # one notebook
  * deno task nb                                # every notebook in notebooks/
+ * deno task nb --clean notebooks/05_momentum.ipynb   # clear outputs and format, for committing
  * ```
  *
  * A notebook runs through `jupyter nbconvert --execute` with the kernel its metadata names, in the
@@ -400,32 +401,79 @@ export function formatResult(result: NotebookResult): string {
   return [head, ...body].join("\n");
 }
 
+/**
+ * A copy of `nb` as it should be committed: no outputs, no execution counts, and no per-cell
+ * `execution` timing metadata (which `nbconvert --execute` records).
+ *
+ * @param nb A notebook, possibly executed.
+ * @returns The cleaned copy; `nb` itself is left unchanged.
+ */
+export function cleanNotebook(nb: Notebook): Notebook {
+  const copy = structuredClone(nb);
+  for (const cell of copy.cells) {
+    if (cell.cell_type === "code") {
+      cell.outputs = [];
+      cell.execution_count = null;
+    }
+    const metadata = cell.metadata as Record<string, unknown> | undefined;
+    if (metadata && "execution" in metadata) delete metadata.execution;
+  }
+  return copy;
+}
+
+const USAGE = `Usage:
+  deno task nb [NOTEBOOK.ipynb | DIR]...          run headlessly, print failing cells' errors
+  deno task nb --clean [NOTEBOOK.ipynb | DIR]...  clear outputs and counts, then deno fmt
+
+With no notebook named, every notebook in notebooks/ is used. Running exits non-zero when a
+notebook failed; a cell number counts all cells from 1, markdown included.`;
+
 async function main(args: string[]): Promise<number> {
   if (args.includes("-h") || args.includes("--help")) {
-    console.log(
-      "Usage: deno task nb [NOTEBOOK.ipynb | DIR]...\n\n" +
-        "Runs each notebook headlessly (every notebook in notebooks/ when none is given)\n" +
-        "and prints the errors of any cell that failed. Exits non-zero if one failed.",
-    );
+    console.log(USAGE);
     return 0;
   }
+  const clean = args.includes("--clean");
+  const names = args.filter((a) => a !== "--clean");
+  const unknown = names.find((a) => a.startsWith("-"));
+  if (unknown !== undefined) {
+    console.error(`error: unknown option ${unknown}\n\n${USAGE}`);
+    return 2;
+  }
+  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  // `deno task` runs in the repository root; INIT_CWD is where the command was typed
+  const cwd = Deno.env.get("INIT_CWD") ?? Deno.cwd();
   const paths: string[] = [];
-  for (const arg of args.length > 0 ? args : ["notebooks"]) {
+  for (const name of names.length > 0 ? names : [`${root}/notebooks`]) {
+    const arg = name.startsWith("/") ? name : `${cwd}/${name}`;
     const info = await Deno.stat(arg).catch(() => null);
     if (info === null) {
-      console.error(`error: ${arg} does not exist`);
+      console.error(`error: ${name} does not exist`);
       return 2;
     }
     paths.push(...(info.isDirectory ? await listNotebooks(arg) : [arg]));
   }
   if (paths.length === 0) {
-    console.error("error: no notebook to run");
+    console.error("error: no notebook found");
     return 2;
   }
+  const shown = (path: string) => path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
+
+  if (clean) {
+    for (const path of paths) {
+      const before = await Deno.readTextFile(path);
+      const cleaned = cleanNotebook(JSON.parse(before) as Notebook);
+      const after = await formatNotebookText(JSON.stringify(cleaned, null, 1) + "\n", root);
+      if (after !== before) await Deno.writeTextFile(path, after);
+      console.log(`${after === before ? "already clean" : "cleaned"}  ${shown(path)}`);
+    }
+    return 0;
+  }
+
   let failures = 0;
   for (const path of paths) {
     const result = await executeNotebook(path);
-    console.log(formatResult(result));
+    console.log(formatResult({ ...result, path: shown(path) }));
     if (!result.ok) failures++;
   }
   if (paths.length > 1) console.log(`${paths.length - failures} passed, ${failures} failed`);
