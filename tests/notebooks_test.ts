@@ -79,6 +79,13 @@ Deno.test("notebook runner", async (t) => {
     assert.notEqual(result.executed, null);
   });
 
+  await t.step("the import map and a relative path reach the same library", async () => {
+    const result = await executeNotebook(fixture("import_forms.ipynb"));
+    assert.ok(result.ok, formatResult(result));
+    // the kernel runs in the notebook's folder, as Jupyter runs it
+    assert.match(allOutputText(result), new RegExp(`cwd: ${fixturesDir}\n`));
+  });
+
   await t.step("a cell that throws fails the run with the cell's error text", async () => {
     const result = await executeNotebook(fixture("throws.ipynb"));
     assert.equal(result.ok, false);
