@@ -44,8 +44,10 @@ export interface GradientTransformation<S = unknown> {
   prepare?(state: S, t: number): void;
   /**
    * Transforms the block `u` in place. `u[k]` is the update of coordinate
-   * `lo + k`, for `k` from 0 to `hi − lo − 1`; `params` is the whole parameter
-   * vector before this step.
+   * `lo + k`, for `k` from 0 to `hi − lo − 1`. `params` is the whole parameter
+   * vector, of which coordinates `lo` to `hi − 1` still hold their values from
+   * before this step; earlier blocks may already have been stepped, so a
+   * transformation that reads other coordinates must set `wholeVector`.
    */
   update(u: Float64Array, lo: number, hi: number, state: S, params: Float64Array): void;
 }

@@ -35,7 +35,11 @@ export interface MomentumOptions {
 export interface MomentumState {
   /** The momentum buffer, one entry per parameter. */
   buf: Float64Array;
-  /** Whether the buffer has received an update yet. */
+  /**
+   * Set by `prepare`: `false` during the first step (the buffer is still
+   * empty, so a `"first"` buffer copies that step's update), `true` from the
+   * second step on.
+   */
   started: boolean;
 }
 
