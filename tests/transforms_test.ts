@@ -195,10 +195,25 @@ Deno.test("momentum", async (t) => {
     opt.step(w, new Float64Array(n).fill(2), state);
     for (let i = 0; i < n; i++) assert.equal(w[i], -4, `coordinate ${i}`);
   });
-  await t.step("state.started is false before the first step", () => {
-    const s = momentum({ decay: 0.5 }).init(vec(1, 2));
+  await t.step("state.started: false during the first step, true from the second on", () => {
+    const tr = momentum({ decay: 0.5 });
+    const s = tr.init(vec(1, 2));
     assert.equal(s.started, false);
     assert.deepEqual([...s.buf], [0, 0]);
+    // a block after the momentum records the flag while each step runs
+    const seen: boolean[] = [];
+    const spy: GradientTransformation<null> = {
+      name: "spy",
+      init: () => null,
+      update() {
+        seen.push(inner<MomentumState>(state).started);
+      },
+    };
+    const opt = chain("m", tr, spy);
+    const w = vec(0, 0);
+    const state = opt.init(w);
+    for (let t = 0; t < 3; t++) opt.step(w, vec(1, 1), state);
+    assert.deepEqual(seen, [false, true, true]);
   });
 });
 
@@ -525,6 +540,24 @@ Deno.test("chain", async (t) => {
     const state = opt.init(w);
     opt.step(w, new Float64Array(n).fill(1), state);
     assert.deepEqual(seen, Array.from({ length: n }, (_, i) => i));
+    opt.step(w, new Float64Array(n).fill(1), state);
+    assert.deepEqual(seen, Array.from({ length: n }, (_, i) => i - 1));
+  });
+  await t.step("a whole-vector block sees every coordinate as it was before the step", () => {
+    const n = BLOCK_SIZE + 3;
+    let seen: number[] = [];
+    const spy: GradientTransformation<null> = {
+      name: "spy",
+      wholeVector: true,
+      init: () => null,
+      update(_u, _lo, _hi, _s, params) {
+        seen = [...params];
+      },
+    };
+    const opt = chain("spy", scale(1), spy);
+    const w = new Float64Array(n).map((_, i) => i);
+    const state = opt.init(w);
+    opt.step(w, new Float64Array(n).fill(1), state);
     opt.step(w, new Float64Array(n).fill(1), state);
     assert.deepEqual(seen, Array.from({ length: n }, (_, i) => i - 1));
   });
