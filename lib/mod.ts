@@ -54,3 +54,6 @@ export * from "./display/format.ts";
 export * from "./display/table.ts";
 export * from "./plot/figure.ts";
 export * from "./plot/line.ts";
+export * from "./plot/surface.ts";
+export * from "./plot/bars.ts";
+export * from "./plot/small_multiples.ts";

@@ -1,0 +1,375 @@
+/**
+ * Small multiples: a grid of line charts with shared axes, one panel per
+ * hyperparameter setting of a sweep.
+ *
+ * @module
+ */
+
+import { knownKeys, show } from "../_validate.ts";
+import { integer } from "../_validate.ts";
+import {
+  checkSeries,
+  label,
+  maxPointsOption,
+  optionalText,
+  PALETTE,
+  pixels,
+  precisionOption,
+  type PreparedSeries,
+  preparePoints,
+  type ScaleType,
+  scaleType,
+  type SeriesInput,
+} from "./_data.ts";
+import {
+  type Figure,
+  figure,
+  INTERACTIVE_LAYER_PREFIX,
+  type PlotlyFigure,
+  VEGA_LITE_SCHEMA,
+  type VegaLiteSpec,
+} from "./figure.ts";
+
+/** One panel: its title (e.g. `"lr = 0.1"`) and its series. */
+export interface Panel {
+  /** The panel's title, unique among the panels. */
+  title: string;
+  /** The series drawn in this panel: `[{ name, y, x? }, …]` or `{ name: y, … }`. */
+  series: SeriesInput;
+}
+
+/** Options of {@link smallMultiples} and {@link smallMultiplesSpec}. */
+export interface SmallMultiplesOptions {
+  /**
+   * Panels per row.
+   * @default {3}
+   */
+  columns?: number;
+  /**
+   * Give every panel the same y range (compare values across panels) or each
+   * its own (compare shapes).
+   * @default {true}
+   */
+  sharedY?: boolean;
+  /**
+   * The title above the grid.
+   * @default {none}
+   */
+  title?: string;
+  /**
+   * The x axis title.
+   * @default {"step"}
+   */
+  xLabel?: string;
+  /**
+   * The y axis title.
+   * @default {"value"}
+   */
+  yLabel?: string;
+  /**
+   * Scale of the x axes.
+   * @default {"linear"}
+   */
+  xScale?: ScaleType;
+  /**
+   * Scale of the y axes.
+   * @default {"linear"}
+   */
+  yScale?: ScaleType;
+  /**
+   * Width of each panel in pixels.
+   * @default {200}
+   */
+  width?: number;
+  /**
+   * Height of each panel in pixels.
+   * @default {140}
+   */
+  height?: number;
+  /**
+   * Most points kept per series (see `lineChart`).
+   * @default {300}
+   */
+  maxPoints?: number;
+  /**
+   * Significant digits kept of each y value.
+   * @default {4}
+   */
+  precision?: number;
+}
+
+const KEYS = [
+  "columns",
+  "sharedY",
+  "title",
+  "xLabel",
+  "yLabel",
+  "xScale",
+  "yScale",
+  "width",
+  "height",
+  "maxPoints",
+  "precision",
+];
+
+interface Prepared {
+  panels: { title: string; series: PreparedSeries[] }[];
+  names: string[];
+  columns: number;
+  sharedY: boolean;
+  title?: string;
+  xLabel: string;
+  yLabel: string;
+  xScale: ScaleType;
+  yScale: ScaleType;
+  width: number;
+  height: number;
+}
+
+function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prepared {
+  knownKeys("smallMultiples", options, KEYS);
+  if (!Array.isArray(panels) || panels.length === 0) {
+    throw new RangeError(
+      `\`panels\` must be a non-empty array of { title, series }, got ${show(panels)}`,
+    );
+  }
+  const xScale = scaleType("xScale", options.xScale);
+  const yScale = scaleType("yScale", options.yScale);
+  const maxPoints = maxPointsOption(options.maxPoints, 300);
+  const digits = precisionOption(options.precision);
+  const titles = new Set<string>();
+  const prepared = panels.map((panel, i) => {
+    if (panel === null || typeof panel !== "object") {
+      throw new TypeError(
+        `\`panels[${i}]\` must be an object { title, series }, got ${show(panel)}`,
+      );
+    }
+    const title = label(`panels[${i}].title`, panel.title);
+    if (titles.has(title)) throw new RangeError(`\`panels\` has two panels titled ${show(title)}`);
+    titles.add(title);
+    const series = checkSeries(`panels[${i}].series`, panel.series).map((s) =>
+      preparePoints(s, { xScale, yScale, maxPoints, digits })
+    );
+    return { title, series };
+  });
+  const sharedY = options.sharedY ?? true;
+  if (typeof sharedY !== "boolean") {
+    throw new TypeError(`\`sharedY\` must be true or false, got ${show(sharedY)}`);
+  }
+  return {
+    panels: prepared,
+    names: [...new Set(prepared.flatMap((p) => p.series.map((s) => s.name)))],
+    columns: integer("columns", options.columns ?? 3, 1),
+    sharedY,
+    title: optionalText("title", options.title),
+    xLabel: optionalText("xLabel", options.xLabel) ?? "step",
+    yLabel: optionalText("yLabel", options.yLabel) ?? "value",
+    xScale,
+    yScale,
+    width: pixels("width", options.width, 200),
+    height: pixels("height", options.height, 140),
+  };
+}
+
+function specOf(p: Prepared): VegaLiteSpec {
+  const values = p.panels.flatMap((panel) =>
+    panel.series.flatMap((s) =>
+      s.x.map((x, i) => ({ panel: panel.title, series: s.name, x, y: s.y[i] }))
+    )
+  );
+  const x = {
+    field: "x",
+    type: "quantitative",
+    title: p.xLabel,
+    scale: p.xScale === "log" ? { type: "log" } : { type: "linear", zero: false, nice: false },
+  };
+  const y = {
+    field: "y",
+    type: "quantitative",
+    title: p.yLabel,
+    scale: p.yScale === "log" ? { type: "log" } : { type: "linear", zero: false },
+  };
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: null,
+    scale: { domain: p.names },
+    legend: p.names.length > 1 ? { orient: "right", labelLimit: 240 } : null,
+  };
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(p.title === undefined ? {} : { title: p.title }),
+    data: { values },
+    facet: {
+      field: "panel",
+      type: "nominal",
+      sort: p.panels.map((panel) => panel.title),
+      title: null,
+      header: { labelFontSize: 12, labelFontWeight: "bold" },
+    },
+    columns: p.columns,
+    spec: {
+      width: p.width,
+      height: p.height,
+      encoding: { x, y, color },
+      layer: [
+        { mark: { type: "line", clip: true, strokeWidth: 1.5 } },
+        {
+          name: `${INTERACTIVE_LAYER_PREFIX}hover`,
+          mark: { type: "point", filled: true, size: 40, clip: true },
+          params: [{
+            name: "hover",
+            select: { type: "point", nearest: true, on: "pointerover", clear: "pointerout" },
+          }],
+          encoding: {
+            opacity: { condition: { param: "hover", empty: false, value: 1 }, value: 0 },
+            tooltip: [
+              { field: "panel", type: "nominal", title: "panel" },
+              { field: "series", type: "nominal", title: "series" },
+              { field: "x", type: "quantitative", title: p.xLabel, format: "~g" },
+              { field: "y", type: "quantitative", title: p.yLabel, format: ".4~g" },
+            ],
+          },
+        },
+      ],
+    },
+    resolve: { scale: { y: p.sharedY ? "shared" : "independent" } },
+  } as VegaLiteSpec;
+}
+
+function plotlyOf(p: Prepared): PlotlyFigure {
+  const rows = Math.ceil(p.panels.length / p.columns);
+  const gapX = 0.06;
+  const gapY = 0.12;
+  const w = (1 - gapX * (p.columns - 1)) / p.columns;
+  const h = (1 - gapY * (rows - 1)) / rows;
+  const layout: Record<string, unknown> = {
+    ...(p.title === undefined ? {} : { title: { text: p.title } }),
+    showlegend: p.names.length > 1,
+    annotations: [] as unknown[],
+  };
+  const data: Record<string, unknown>[] = [];
+  p.panels.forEach((panel, k) => {
+    const row = Math.floor(k / p.columns);
+    const col = k % p.columns;
+    const suffix = k === 0 ? "" : String(k + 1);
+    const x0 = col * (w + gapX);
+    const y1 = 1 - row * (h + gapY);
+    layout[`xaxis${suffix}`] = {
+      domain: [x0, x0 + w],
+      anchor: `y${suffix}`,
+      type: p.xScale,
+      title: { text: row === rows - 1 ? p.xLabel : "" },
+    };
+    layout[`yaxis${suffix}`] = {
+      domain: [y1 - h, y1],
+      anchor: `x${suffix}`,
+      type: p.yScale,
+      title: { text: col === 0 ? p.yLabel : "" },
+      ...(p.sharedY && k > 0 ? { matches: "y" } : {}),
+    };
+    (layout.annotations as unknown[]).push({
+      text: `<b>${panel.title.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</b>`,
+      xref: "paper",
+      yref: "paper",
+      x: x0 + w / 2,
+      y: y1,
+      xanchor: "center",
+      yanchor: "bottom",
+      showarrow: false,
+    });
+    panel.series.forEach((s) => {
+      const i = p.names.indexOf(s.name);
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        name: s.name,
+        legendgroup: s.name,
+        showlegend: p.panels.findIndex((q) => q.series.some((t) => t.name === s.name)) === k,
+        x: s.x,
+        y: s.y,
+        xaxis: `x${suffix}`,
+        yaxis: `y${suffix}`,
+        line: { color: PALETTE[i % PALETTE.length], width: 1.5 },
+      });
+    });
+  });
+  return { data, layout };
+}
+
+function describeMultiples(p: Prepared): string {
+  const shown = p.panels.slice(0, 4).map((panel) => panel.title).join(", ") +
+    (p.panels.length > 4 ? ", …" : "");
+  return [
+    `small multiples${p.title ? ` "${p.title}"` : ""}: ${p.panels.length} panels (${shown})`,
+    `${p.names.length} series`,
+    `${p.yLabel} vs ${p.xLabel}`,
+    ...(p.yScale === "log" ? ["log y"] : []),
+    p.sharedY ? "shared y" : "own y per panel",
+  ].join("; ");
+}
+
+/**
+ * The Vega-Lite v5 spec of small multiples: a facet grid of line charts, one
+ * panel per {@link Panel} in the given order, with shared x axes and (by
+ * default) shared y axes, one colour per series name across all panels, and
+ * hover tooltips.
+ *
+ * @param panels The panels, in reading order.
+ * @param options See {@link SmallMultiplesOptions}.
+ * @returns The spec.
+ *
+ * @example
+ * ```ts
+ * import { smallMultiplesSpec } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const spec = smallMultiplesSpec([
+ *   { title: "lr = 0.1", series: { loss: [1, 0.5, 0.25] } },
+ *   { title: "lr = 1", series: { loss: [1, 1.5, 2.25] } },
+ * ]);
+ * assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+ * ```
+ */
+export function smallMultiplesSpec(
+  panels: readonly Panel[],
+  options: SmallMultiplesOptions = {},
+): VegaLiteSpec {
+  return specOf(prepare(panels, options));
+}
+
+/**
+ * Small multiples for a hyperparameter sweep as a rendered {@link Figure}:
+ * for example the loss of one optimizer for each learning rate, one panel
+ * each, on shared log axes so that too small, good and diverging rates can be
+ * compared at a glance.
+ *
+ * @param panels The panels, in reading order.
+ * @param options See {@link SmallMultiplesOptions}.
+ * @returns The figure, its SVG already rendered.
+ *
+ * @example A learning-rate sweep on f(w) = w²
+ * ```ts
+ * import { smallMultiples } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const panels = [0.1, 0.5, 0.9].map((lr) => {
+ *   const loss: number[] = [];
+ *   let w = 1;
+ *   for (let t = 0; t < 30; t++) {
+ *     loss.push(w * w);
+ *     w -= lr * 2 * w;
+ *   }
+ *   return { title: `lr = ${lr}`, series: { loss } };
+ * });
+ * const fig = await smallMultiples(panels, { yScale: "log", yLabel: "loss" });
+ * assert.match(fig.description, /3 panels \(lr = 0.1, lr = 0.5, lr = 0.9\)/);
+ * ```
+ */
+export async function smallMultiples(
+  panels: readonly Panel[],
+  options: SmallMultiplesOptions = {},
+): Promise<Figure> {
+  const p = prepare(panels, options);
+  return await figure(specOf(p), { description: describeMultiples(p), plotly: plotlyOf(p) });
+}
