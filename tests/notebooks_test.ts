@@ -86,6 +86,17 @@ Deno.test("notebook runner", async (t) => {
     assert.match(allOutputText(result), new RegExp(`cwd: ${fixturesDir}\n`));
   });
 
+  await t.step("a cell tagged raises-exception may throw, and execution goes on", async () => {
+    const result = await executeNotebook(fixture("raises_exception.ipynb"));
+    assert.ok(result.ok, formatResult(result));
+    const [tagged] = result.outputs.filter((c) => c.cell === 3);
+    assert.deepEqual(tagged.outputs.map((o) => [o.output_type, o.ename]), [[
+      "error",
+      "RangeError",
+    ]]);
+    assert.match(allOutputText(result), /after the expected error/);
+  });
+
   await t.step("a cell that throws fails the run with the cell's error text", async () => {
     const result = await executeNotebook(fixture("throws.ipynb"));
     assert.equal(result.ok, false);
@@ -167,6 +178,23 @@ Deno.test("notebook runner", async (t) => {
       message: "ReferenceError: bad is not defined\n    at <anonymous>:1:1",
     }]);
     nb.cells[1].outputs = [];
+    assert.deepEqual(findOutputErrors(nb), []);
+  });
+
+  await t.step("a cell tagged raises-exception that raised nothing is a failure", () => {
+    const nb = makeNotebook(["fine();", "shouldThrow();"]);
+    nb.cells[1].metadata = { tags: ["raises-exception"] };
+    assert.deepEqual(findOutputErrors(nb), [{
+      kind: "no-exception",
+      cell: 2,
+      message: 'the cell is tagged "raises-exception" but raised no error',
+    }]);
+    nb.cells[1].outputs = [{
+      output_type: "error",
+      ename: "RangeError",
+      evalue: "x",
+      traceback: [],
+    }];
     assert.deepEqual(findOutputErrors(nb), []);
   });
 });

@@ -11,7 +11,7 @@
  *
  * A notebook runs through `jupyter nbconvert --execute` with the kernel its metadata names, in the
  * notebook's own folder, so its imports resolve exactly as they do in JupyterLab. Execution stops
- * at the first failing cell. A run counts as failed when nbconvert exits non-zero (a cell threw, a
+ * at the first failing cell, except in a cell tagged `raises-exception`, which must throw. A run counts as failed when nbconvert exits non-zero (a cell threw, a
  * cell timed out, the kernel is missing or died) or when the executed notebook still holds an
  * `error` output or a cell whose value is a rejected Promise (a forgotten `await`).
  *
@@ -73,11 +73,19 @@ export interface NotebookError {
    * - `cell`: a cell threw (nbconvert stopped there);
    * - `error-output`: the executed notebook holds an `error` output;
    * - `rejected-promise`: a cell's value is a rejected Promise (missing `await`);
+   * - `no-exception`: a cell tagged `raises-exception` raised nothing;
    * - `timeout`: a cell ran longer than the timeout;
    * - `kernel`: the notebook's kernel is not installed;
    * - `nbconvert`: Jupyter itself failed or is missing.
    */
-  kind: "cell" | "error-output" | "rejected-promise" | "timeout" | "kernel" | "nbconvert";
+  kind:
+    | "cell"
+    | "error-output"
+    | "rejected-promise"
+    | "no-exception"
+    | "timeout"
+    | "kernel"
+    | "nbconvert";
   /** 1-based position of the cell in the notebook, counting markdown cells; `null` if unknown. */
   cell: number | null;
   /** The error as a reader should see it: the cell's error text, or Jupyter's complaint. */
@@ -195,9 +203,20 @@ export function parseNbconvertFailure(stderr: string, nb: Notebook | null): Note
   }];
 }
 
+/** The tag that marks a cell expected to throw (nbclient's convention): its error is shown, and
+ * execution goes on. */
+export const RAISES_EXCEPTION = "raises-exception";
+
+function expectsException(cell: NotebookCell): boolean {
+  const tags = (cell.metadata as { tags?: unknown } | undefined)?.tags;
+  return Array.isArray(tags) && tags.includes(RAISES_EXCEPTION);
+}
+
 /**
  * The errors left in an executed notebook: every `error` output, and every cell whose value is a
- * rejected Promise (its failure would otherwise show only as printed text).
+ * rejected Promise (its failure would otherwise show only as printed text). A cell tagged
+ * `raises-exception` is the other way round: its error output is expected, and it is a failure
+ * when it has none.
  *
  * @param nb An executed notebook.
  * @returns One entry per problem, in cell order; empty when there is none.
@@ -205,8 +224,13 @@ export function parseNbconvertFailure(stderr: string, nb: Notebook | null): Note
 export function findOutputErrors(nb: Notebook): NotebookError[] {
   const errors: NotebookError[] = [];
   nb.cells.forEach((cell, i) => {
+    if (cell.cell_type !== "code") return;
+    const expected = expectsException(cell);
+    let raised = false;
     for (const out of cell.outputs ?? []) {
       if (out.output_type === "error") {
+        raised = true;
+        if (expected) continue;
         const traceback = stripAnsi((out.traceback ?? []).join("\n")).trim();
         errors.push({
           kind: "error-output",
@@ -216,6 +240,7 @@ export function findOutputErrors(nb: Notebook): NotebookError[] {
       } else if (out.output_type === "execute_result") {
         const plain = stripAnsi(joinText(out.data?.["text/plain"] as string | string[]));
         if (/^Promise \{\s*<rejected>/.test(plain)) {
+          raised = true;
           errors.push({
             kind: "rejected-promise",
             cell: i + 1,
@@ -223,6 +248,13 @@ export function findOutputErrors(nb: Notebook): NotebookError[] {
           });
         }
       }
+    }
+    if (expected && !raised) {
+      errors.push({
+        kind: "no-exception",
+        cell: i + 1,
+        message: `the cell is tagged "${RAISES_EXCEPTION}" but raised no error`,
+      });
     }
   });
   return errors;
