@@ -49,6 +49,8 @@ export * from "./analysis/momentum.ts";
 export * from "./analysis/power_means.ts";
 export * from "./analysis/stability.ts";
 export * from "./analysis/units.ts";
+export * from "./data/random.ts";
+export * from "./data/minibatches.ts";
 export * from "./display/mime.ts";
 export * from "./display/format.ts";
 export * from "./display/table.ts";
