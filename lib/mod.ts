@@ -59,3 +59,4 @@ export * from "./plot/line.ts";
 export * from "./plot/surface.ts";
 export * from "./plot/bars.ts";
 export * from "./plot/small_multiples.ts";
+export * from "./plot/window.ts";

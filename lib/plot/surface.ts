@@ -535,6 +535,8 @@ function plotlyOf(p: Prepared): PlotlyFigure {
       xaxis: { title: { text: p.xLabel }, range: p.xDomain },
       yaxis: { title: { text: p.yLabel }, range: p.yDomain, scaleanchor: "x" },
       showlegend: p.paths.length > 0,
+      // Below the plot: the colour bar takes the right-hand side.
+      legend: { orientation: "h", x: 0, y: -0.15, yanchor: "top" },
     },
   };
 }
