@@ -132,6 +132,9 @@ export interface ExecuteOptions {
   jupyter?: string;
 }
 
+/** This folder, which holds `deno_execute.py` (the execute preprocessor nbconvert imports). */
+const TOOLS_DIR = decodeURIComponent(new URL(".", import.meta.url).pathname).replace(/\/$/, "");
+
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
@@ -385,16 +388,22 @@ export async function executeNotebook(
           "nbconvert",
           "--to",
           "notebook",
-          "--execute",
+          // nbconvert's --execute, but keeping the stdout/stderr that Deno's kernel publishes
+          // just after a cell went idle (see tools/deno_execute.py)
+          `--Exporter.preprocessors=["deno_execute.DenoExecutePreprocessor"]`,
+          "--DenoExecutePreprocessor.enabled=True",
           "--output-dir",
           outDir,
           "--output",
           "executed",
-          `--ExecutePreprocessor.timeout=${timeout}`,
+          `--DenoExecutePreprocessor.timeout=${timeout}`,
           path,
         ],
-        // NO_COLOR reaches the kernel: outputs and error texts come without terminal colours
-        env: { NO_COLOR: "1" },
+        env: {
+          // NO_COLOR reaches the kernel: outputs and error texts come without terminal colours
+          NO_COLOR: "1",
+          PYTHONPATH: [TOOLS_DIR, Deno.env.get("PYTHONPATH")].filter(Boolean).join(":"),
+        },
         stdin: "null",
         stdout: "piped",
         stderr: "piped",
