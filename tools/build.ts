@@ -1,0 +1,377 @@
+/**
+ * Builds the course website from the lesson notebooks.
+ *
+ * ```sh
+ * deno task build                          # every notebook in notebooks/, into site/
+ * deno task build --out /tmp/site          # somewhere else
+ * deno task build notebooks/03_rmsprop.ipynb notebooks/04_adam.ipynb
+ * deno task build --no-execute             # use the outputs saved in the notebooks
+ * ```
+ *
+ * Each notebook is run headlessly (Jupyter with the Deno kernel, see `tools/notebook.ts`) and
+ * rendered by this build, not by nbconvert's HTML exporter: Markdown with marked, math with KaTeX
+ * and code with highlight.js at build time; figures inline as SVG, Vega-Lite outputs live through
+ * vega-embed. Every script, stylesheet and font is copied into the site from the npm packages
+ * pinned in `deno.json`, and every address is relative, so the pages open offline, from any
+ * folder, on any machine. The site is:
+ *
+ * ```text
+ * index.html                 the lessons in order, with each one's first paragraph
+ * <notebook>.html            one page per notebook, named after the notebook file
+ * notebooks/<notebook>.ipynb the notebooks as committed, to download and run
+ * media/<notebook>/...       images the notebooks' Markdown refers to
+ * assets/...                 CSS, fonts and scripts (see tools/build/assets.ts)
+ * ```
+ *
+ * A cell that throws stops the run unless it is tagged `raises-exception`, whose error is then
+ * shown on the page like any output. The build exits 1, after writing every page it can, when a
+ * notebook fails to run, math does not parse, an image is missing, or a page would load anything
+ * from outside the site.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { executeNotebook, listNotebooks } from "./notebook.ts";
+import { copyAssets } from "./build/assets.ts";
+import { escapeHtml } from "./build/html.ts";
+import { externalCssResources, externalResources, isExternalUrl } from "./build/offline.ts";
+import { indexPage, lessonPage, type PageLink } from "./build/page.ts";
+import { type NotebookDocument, renderNotebook } from "./build/render_notebook.ts";
+
+/** Options for {@link buildSite}. */
+export interface BuildOptions {
+  /** The notebooks, in the order the site lists them. */
+  notebooks: string[];
+  /** The folder to write; replaced if it holds an earlier build, refused if it holds other files. */
+  outDir: string;
+  /**
+   * Run each notebook first; when false, the outputs saved in the files are used.
+   * @default {true}
+   */
+  execute?: boolean;
+  /**
+   * The site's name, in every page header and on the index.
+   * @default {"Better ways to apply gradients"}
+   */
+  siteTitle?: string;
+  /**
+   * Seconds one cell may run.
+   * @default {120}
+   */
+  timeoutSeconds?: number;
+  /**
+   * Where progress lines go.
+   * @default {console.error}
+   */
+  log?: (line: string) => void;
+}
+
+/** One page of a built site. */
+export interface BuiltPage {
+  /** The notebook it comes from. */
+  source: string;
+  /** Its file name in the site. */
+  href: string;
+  /** Its title. */
+  title: string;
+  /** True when the notebook ran (or was not to be run) and rendered without problems. */
+  ok: boolean;
+}
+
+/** The outcome of {@link buildSite}. */
+export interface BuildResult {
+  /** The site folder. */
+  outDir: string;
+  /** The pages, in index order. */
+  pages: BuiltPage[];
+  /** Everything that makes the build fail, one line each, naming the notebook (and cell). */
+  problems: string[];
+}
+
+/** Written into every site folder, so a later build knows it may replace the folder. */
+export const SITE_MARKER = ".better-gradients-site";
+
+const DEFAULT_TITLE = "Better ways to apply gradients";
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+function dirName(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
+}
+
+/** The page name for a notebook: its file name, `.ipynb` replaced by `.html`. */
+export function pageName(notebookPath: string): string {
+  const stem = baseName(notebookPath).replace(/\.ipynb$/i, "");
+  return `${stem.replace(/[^A-Za-z0-9._-]+/g, "-")}.html`;
+}
+
+async function prepareOutDir(outDir: string): Promise<void> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(outDir));
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      await Deno.mkdir(outDir, { recursive: true });
+      await Deno.writeTextFile(`${outDir}/${SITE_MARKER}`, "");
+      return;
+    }
+    throw err;
+  }
+  if (entries.length > 0 && !entries.some((e) => e.name === SITE_MARKER)) {
+    throw new Error(
+      `refusing to write into ${outDir}: it holds files that an earlier build did not write ` +
+        `(no ${SITE_MARKER} file). Choose an empty or new folder with --out.`,
+    );
+  }
+  for (const entry of entries) {
+    if (entry.name !== SITE_MARKER) {
+      await Deno.remove(`${outDir}/${entry.name}`, { recursive: true });
+    }
+  }
+  await Deno.writeTextFile(`${outDir}/${SITE_MARKER}`, "");
+}
+
+function splitUrl(url: string): { path: string; rest: string } {
+  const i = url.search(/[?#]/);
+  return i < 0 ? { path: url, rest: "" } : { path: url.slice(0, i), rest: url.slice(i) };
+}
+
+/**
+ * Runs and renders the notebooks into a static site.
+ *
+ * @param options The notebooks, the site folder and how to build.
+ * @returns The pages written and the problems found; the site is written even when there are
+ *   problems.
+ * @throws {Error} When the site folder cannot be used or the assets cannot be copied.
+ */
+export async function buildSite(options: BuildOptions): Promise<BuildResult> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const outDir = options.outDir.replace(/\/+$/, "") || "/";
+  const siteTitle = options.siteTitle ?? DEFAULT_TITLE;
+  const execute = options.execute ?? true;
+  const problems: string[] = [];
+
+  const names = new Map<string, string>();
+  for (const source of options.notebooks) {
+    const href = pageName(source);
+    const other = names.get(href);
+    if (other !== undefined) {
+      throw new Error(`${source} and ${other} would both become ${href}; rename one`);
+    }
+    names.set(href, source);
+  }
+  const byNotebookName = new Map(options.notebooks.map((s) => [baseName(s), pageName(s)]));
+
+  await prepareOutDir(outDir);
+  await copyAssets(outDir);
+  await Deno.mkdir(`${outDir}/notebooks`, { recursive: true });
+
+  interface Rendered {
+    source: string;
+    link: PageLink;
+    body: string;
+    usesVega: boolean;
+    notice: string | null;
+    ok: boolean;
+  }
+  const rendered: Rendered[] = [];
+  for (const source of options.notebooks) {
+    const label = baseName(source);
+    const href = pageName(source);
+    const stem = href.replace(/\.html$/, "");
+    const original = JSON.parse(await Deno.readTextFile(source)) as NotebookDocument;
+    let nb = original;
+    let notice: string | null = null;
+    let ok = true;
+    const fail = (message: string) => {
+      ok = false;
+      problems.push(`${label}: ${message}`);
+    };
+
+    if (execute) {
+      const result = await executeNotebook(source, { timeoutSeconds: options.timeoutSeconds });
+      const expected = (cell: number | null) => {
+        const tags = cell === null ? [] : original.cells[cell - 1]?.metadata?.tags ?? [];
+        return Array.isArray(tags) && tags.includes("raises-exception");
+      };
+      const unexpected = result.errors.filter((e) =>
+        !(e.kind === "error-output" && expected(e.cell))
+      );
+      for (const e of unexpected) {
+        fail(`${e.cell === null ? e.kind : `cell ${e.cell} (${e.kind})`}: ${e.message}`);
+      }
+      if (result.executed !== null) {
+        nb = result.executed as unknown as NotebookDocument;
+      } else {
+        notice = `<strong>This notebook did not run to the end</strong>, so its outputs are ` +
+          `missing:<pre>${escapeHtml(unexpected.map((e) => e.message).join("\n\n"))}</pre>`;
+      }
+      log(`${ok ? "ran " : "FAILED"} ${label} (${result.seconds.toFixed(1)} s)`);
+    }
+
+    const images: { from: string; to: string }[] = [];
+    const page = renderNotebook(nb, {
+      fallbackTitle: stem,
+      rewriteUrl(url, kind) {
+        if (url.startsWith("#") || isExternalUrl(url) || /^[a-z][a-z0-9+.-]*:/i.test(url)) {
+          return url;
+        }
+        const { path, rest } = splitUrl(url);
+        if (kind === "link") {
+          const target = byNotebookName.get(baseName(decodeURIComponent(path)));
+          return target !== undefined && path.endsWith(".ipynb") ? target + rest : url;
+        }
+        const file = decodeURIComponent(path);
+        const from = `${dirName(source)}/${file}`;
+        const to = `media/${stem}/${baseName(file)}`;
+        if (!images.some((i) => i.to === to)) images.push({ from, to });
+        return to;
+      },
+    });
+    for (const p of page.problems) fail(`cell ${p.cell}: ${p.message}`);
+    for (const image of images) {
+      try {
+        await Deno.mkdir(dirName(`${outDir}/${image.to}`), { recursive: true });
+        await Deno.copyFile(image.from, `${outDir}/${image.to}`);
+      } catch (err) {
+        fail(`image ${image.from} could not be copied: ${(err as Error).message}`);
+      }
+    }
+    await Deno.copyFile(source, `${outDir}/notebooks/${label}`);
+    rendered.push({
+      source,
+      link: { href, title: page.title, titleHtml: page.titleHtml, summaryHtml: page.summaryHtml },
+      body: page.body,
+      usesVega: page.usesVega,
+      notice,
+      ok,
+    });
+  }
+
+  const links = rendered.map((r) => r.link);
+  const pages: BuiltPage[] = [];
+  const check = (file: string, html: string) => {
+    for (const r of externalResources(html)) {
+      problems.push(
+        `${file}: <${r.element} ${r.attribute}="${r.url}"> loads from outside the site`,
+      );
+    }
+  };
+  for (const [i, r] of rendered.entries()) {
+    const html = lessonPage({
+      siteTitle,
+      page: r.link,
+      index: i,
+      count: rendered.length,
+      prev: i > 0 ? links[i - 1] : null,
+      next: i + 1 < links.length ? links[i + 1] : null,
+      body: r.body,
+      usesVega: r.usesVega,
+      notebookHref: `notebooks/${encodeURIComponent(baseName(r.source))}`,
+      notice: r.notice,
+    });
+    const before = problems.length;
+    check(r.link.href, html);
+    await Deno.writeTextFile(`${outDir}/${r.link.href}`, html);
+    pages.push({
+      source: r.source,
+      href: r.link.href,
+      title: r.link.title,
+      ok: r.ok && problems.length === before,
+    });
+  }
+  const index = indexPage(siteTitle, links);
+  check("index.html", index);
+  await Deno.writeTextFile(`${outDir}/index.html`, index);
+  for (const css of ["assets/site.css", "assets/highlight.css", "assets/katex/katex.min.css"]) {
+    for (const r of externalCssResources(await Deno.readTextFile(`${outDir}/${css}`))) {
+      problems.push(`${css}: url(${r.url}) loads from outside the site`);
+    }
+  }
+  return { outDir, pages, problems };
+}
+
+const USAGE = `Usage: deno task build [options] [NOTEBOOK.ipynb | DIR]...
+
+Runs the notebooks headlessly and writes a static website: one page per notebook and an
+index linking them in order. Without arguments, every notebook in notebooks/ (sorted by name).
+The pages load nothing from the network and open straight from disk.
+
+Options:
+  --out DIR          where to write the site (default: site)
+  --title TEXT       the site's name (default: "${DEFAULT_TITLE}")
+  --no-execute       do not run the notebooks; use the outputs saved in them
+  --timeout SECONDS  how long one cell may run (default: 120)
+  -h, --help         show this help
+
+Exits 1 when a notebook fails to run, math does not parse, an image is missing, or a page
+would load anything from outside the site (the pages are written all the same).`;
+
+async function main(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        out: { type: "string", default: "site" },
+        title: { type: "string", default: DEFAULT_TITLE },
+        "no-execute": { type: "boolean", default: false },
+        timeout: { type: "string", default: "120" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const timeout = Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    console.error(`error: --timeout must be a number of seconds > 0, got ${values.timeout}`);
+    return 2;
+  }
+  const notebooks: string[] = [];
+  for (const arg of positionals.length > 0 ? positionals : ["notebooks"]) {
+    const info = await Deno.stat(arg).catch(() => null);
+    if (info === null) {
+      console.error(`error: ${arg} does not exist`);
+      return 2;
+    }
+    notebooks.push(...(info.isDirectory ? await listNotebooks(arg) : [arg]));
+  }
+  if (notebooks.length === 0) {
+    console.error("error: no notebook to build");
+    return 2;
+  }
+  let result: BuildResult;
+  try {
+    result = await buildSite({
+      notebooks,
+      outDir: values.out,
+      siteTitle: values.title,
+      execute: !values["no-execute"],
+      timeoutSeconds: timeout,
+    });
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    return 1;
+  }
+  for (const problem of result.problems) console.error(`problem: ${problem}`);
+  const failed = result.pages.filter((p) => !p.ok).length;
+  console.error(
+    `wrote ${result.pages.length} page(s) and index.html to ${result.outDir}/` +
+      (result.problems.length > 0 ? ` with ${result.problems.length} problem(s)` : ""),
+  );
+  return result.problems.length === 0 && failed === 0 ? 0 : 1;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
