@@ -68,3 +68,6 @@ export * from "./plot/surface.ts";
 export * from "./plot/bars.ts";
 export * from "./plot/small_multiples.ts";
 export * from "./plot/window.ts";
+export * from "./display/math.ts";
+export * from "./display/weights_table.ts";
+export * from "./display/run.ts";

@@ -50,7 +50,7 @@ export class Table implements Displayable {
   readonly cells: readonly (readonly string[])[];
   /** The caption, if any. */
   readonly caption?: string;
-  /** `true` for columns whose cells are all numbers (right-aligned). */
+  /** `true` for columns whose cells are all numbers or empty (right-aligned). */
   readonly numeric: readonly boolean[];
 
   /**
@@ -80,10 +80,12 @@ export class Table implements Displayable {
         Object.freeze(columns.map((c) => formatCell(row[c], precision, `rows[].${c}`)))
       ),
     );
+    // A column of numbers (empty cells allowed) is right-aligned.
+    const isNumber = (v: unknown) => typeof v === "number" || typeof v === "bigint";
     this.numeric = Object.freeze(
       columns.map((c) =>
-        rows.length > 0 &&
-        rows.every((row) => typeof row[c] === "number" || typeof row[c] === "bigint")
+        rows.some((row) => isNumber(row[c])) &&
+        rows.every((row) => isNumber(row[c]) || row[c] === null || row[c] === undefined)
       ),
     );
   }
