@@ -5,7 +5,7 @@
  */
 
 import type { GradientTransformation, Optimizer, OptimizerState } from "../types.ts";
-import { sameLength, show, vector } from "../_validate.ts";
+import { firstNonFinite, sameLength, show, vector } from "../_validate.ts";
 
 /** Which optimizer each chain's block list belongs to, e.g. `"adam #3"` (see `OptimizerState.owner`). */
 const owners = new WeakMap<readonly GradientTransformation[], string>();
@@ -61,16 +61,12 @@ export function beginStep(
       `\`state\` can no longer be used: ${state.failed}; make a fresh one with init()`,
     );
   }
-  // One read of the gradient before any write: x − x is 0 for every finite x
-  // and NaN for NaN and ±Infinity.
-  const n = grads.length;
-  for (let i = 0; i < n; i++) {
-    const g = grads[i];
-    if (g - g !== 0) {
-      throw new RangeError(
-        `\`grads[${i}]\` must be a finite number, got ${show(g)} at step ${state.count}`,
-      );
-    }
+  // One read of the gradient before any write, so a refused step changes nothing.
+  const bad = firstNonFinite(grads);
+  if (bad >= 0) {
+    throw new RangeError(
+      `\`grads[${bad}]\` must be a finite number, got ${show(grads[bad])} at step ${state.count}`,
+    );
   }
   const t = state.count;
   for (let j = 0; j < transforms.length; j++) transforms[j].prepare?.(state.inner[j], t);
