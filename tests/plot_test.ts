@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import * as vega from "vega";
 import {
   barChart,
   barChartSpec,
@@ -88,12 +89,17 @@ function texts(root: SvgElement): string[] {
     .map((e) => e.text + e.children.map((c) => c.text).join(""));
 }
 
-/** Checks everything every figure must satisfy, and returns its parsed SVG. */
-function checkFigure(fig: Figure): SvgElement {
+/**
+ * Checks everything every figure must satisfy, and returns its parsed SVG. The
+ * full spec (with its hover and zoom params, which the SVG leaves out) must
+ * also run in vega, as it will in JupyterLab.
+ */
+async function checkFigure(fig: Figure): Promise<SvgElement> {
   assertWellFormed(fig.svg);
   assert.deepEqual(fig.warnings, []);
   assert.equal(fig.spec.$schema, VEGA_LITE_SCHEMA);
-  assert.deepEqual(compileVegaLite(fig.spec as VegaLiteSpec).warnings, []);
+  const compiled = compileVegaLite(fig.spec as VegaLiteSpec);
+  assert.deepEqual(compiled.warnings, []);
   const bundle = fig[jupyterDisplay]();
   assert.deepEqual(Object.keys(bundle).sort(), [VEGA_LITE_MIME, "image/svg+xml", "text/plain"]);
   assert.equal(bundle["image/svg+xml"], fig.svg);
@@ -104,6 +110,9 @@ function checkFigure(fig: Figure): SvgElement {
   // Every reference to an id points at an element of this SVG.
   const ids = new Set([...fig.svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]));
   for (const m of fig.svg.matchAll(/url\(#([^)]+)\)/g)) assert.ok(ids.has(m[1]), m[1]);
+  const view = new vega.View(vega.parse(structuredClone(compiled.vega)), { renderer: "none" });
+  await view.runAsync();
+  view.finalize();
   return parseSvg(fig.svg);
 }
 
@@ -151,7 +160,7 @@ Deno.test("figure: any Vega-Lite v5 spec becomes SVG + Vega-Lite + text", async 
   };
   await t.step("bundle keys, $schema added, description from the title", async () => {
     const fig = await figure(spec);
-    const root = checkFigure(fig);
+    const root = await checkFigure(fig);
     assert.equal(fig.description, "squares");
     assert.equal(String(fig), "Figure: squares");
     assert.equal(fig.toMimeBundle()["text/plain"], "Figure: squares");
@@ -240,13 +249,13 @@ Deno.test("lineChart: one line and one legend entry per series", async (t) => {
         { length: n },
         (_, i) => ({ name: `run ${i}`, y: decay(0.9 + i / 100, 50) }),
       );
-      const root = checkFigure(await lineChart(series));
+      const root = await checkFigure(await lineChart(series));
       assert.equal(lineMarkCount(root), n);
       assert.deepEqual(legendLabels(root), series.map((s) => s.name));
     });
   }
   await t.step("an object of name → values keeps its order", async () => {
-    const root = checkFigure(await lineChart({ sgd: decay(0.9, 20), adam: decay(0.8, 20) }));
+    const root = await checkFigure(await lineChart({ sgd: decay(0.9, 20), adam: decay(0.8, 20) }));
     assert.deepEqual(legendLabels(root), ["sgd", "adam"]);
   });
   await t.step("interactive layers (hover points) are in the spec, not in the SVG", async () => {
@@ -268,7 +277,7 @@ Deno.test("lineChart: one line and one legend entry per series", async (t) => {
 Deno.test("lineChart: log and linear axes", async (t) => {
   await t.step("log y: spec, SVG axis and tick labels a factor 10 apart", async () => {
     const fig = await lineChart({ loss: decay(0.9, 200) }, { yScale: "log", yLabel: "loss" });
-    const root = checkFigure(fig);
+    const root = await checkFigure(fig);
     const spec = fig.spec as unknown as { encoding: { y: { scale: { type: string } } } };
     assert.equal(spec.encoding.y.scale.type, "log");
     assert.match(axisLabel(root, "Y"), /^Y-axis titled 'loss' for a log scale/);
@@ -281,7 +290,7 @@ Deno.test("lineChart: log and linear axes", async (t) => {
     assert.match(fig.description, /log y/);
   });
   await t.step("linear y: equally spaced tick labels", async () => {
-    const root = checkFigure(await lineChart({ v: [0, 10, 20, 30, 40, 50] }));
+    const root = await checkFigure(await lineChart({ v: [0, 10, 20, 30, 40, 50] }));
     assert.match(axisLabel(root, "Y"), /for a linear scale/);
     const ticks = tickValues(root, "Y");
     const gaps = ticks.slice(1).map((v, i) => v - ticks[i]);
@@ -292,7 +301,7 @@ Deno.test("lineChart: log and linear axes", async (t) => {
   });
   await t.step("log x: the step-0 point cannot be drawn and is reported", async () => {
     const fig = await lineChart({ a: decay(0.5, 10) }, { xScale: "log", yScale: "log" });
-    const root = checkFigure(fig);
+    const root = await checkFigure(fig);
     assert.match(axisLabel(root, "X"), /for a log scale/);
     assert.match(fig.description, /1 point not drawable/);
     const values = (fig.spec as unknown as { data: { values: { x: number }[] } }).data.values;
@@ -327,7 +336,7 @@ Deno.test("lineChart: compact data", async (t) => {
   });
   await t.step("non-finite values are left out and reported (a diverging run)", async () => {
     const fig = await lineChart({ diverged: [1, 10, 1e200, Infinity, NaN] }, { yScale: "log" });
-    checkFigure(fig);
+    await checkFigure(fig);
     assert.match(fig.description, /2 points not drawable/);
     assert.equal((fig.spec as unknown as { data: { values: unknown[] } }).data.values.length, 3);
   });
@@ -461,7 +470,7 @@ Deno.test("lossSurface: trajectories over the surface", async (t) => {
         }],
         title: "valley",
       });
-      const root = checkFigure(fig);
+      const root = await checkFigure(fig);
       const pathLines = groups(root, "mark-line role-mark layer_1_layer_0_marks");
       assert.equal(pathLines.length, 2);
       assert.ok(legendLabels(root).includes("gd") && legendLabels(root).includes("momentum"));
@@ -494,7 +503,7 @@ Deno.test("lossSurface: trajectories over the surface", async (t) => {
       heatmap: true,
       resolution: 30,
     });
-    const root = checkFigure(fig);
+    const root = await checkFigure(fig);
     const rects = groups(root, "mark-rect role-mark")[0];
     assert.equal(rects.children.filter((c) => c.tag === "path").length, 30 * 30);
   });
@@ -529,20 +538,20 @@ Deno.test("barChart: bars and stems of weights", async (t) => {
   const ema = Array.from({ length: 12 }, (_, s) => alpha ** (11 - s) * (1 - alpha));
   const momentum = Array.from({ length: 12 }, (_, s) => alpha ** (11 - s));
   await t.step("one bar per value; no legend for a single series", async () => {
-    const root = checkFigure(await barChart({ ema }));
+    const root = await checkFigure(await barChart({ ema }));
     const bars = groups(root, "mark-rect role-mark")[0].children.filter((c) => c.tag === "path");
     assert.equal(bars.length, 12);
     assert.equal(groups(root, "mark-group role-legend").length, 0);
   });
   await t.step("grouped series: 2 × 12 bars and a legend", async () => {
-    const root = checkFigure(await barChart({ ema, momentum }, { title: "weights of g_s" }));
+    const root = await checkFigure(await barChart({ ema, momentum }, { title: "weights of g_s" }));
     const bars = groups(root, "mark-rect role-mark")[0].children.filter((c) => c.tag === "path");
     assert.equal(bars.length, 24);
     assert.deepEqual(legendLabels(root), ["ema", "momentum"]);
   });
   await t.step("stems: one rule and one dot per value", async () => {
     const fig = await barChart({ ema }, { kind: "stem" });
-    const root = checkFigure(fig);
+    const root = await checkFigure(fig);
     const stems = groups(root, "mark-rule role-mark layer_0_marks")[0].children.filter((c) =>
       c.tag === "line"
     );
@@ -574,7 +583,7 @@ Deno.test("smallMultiples: one panel per setting", async (t) => {
   });
   await t.step("panels in order, with their titles; one line each", async () => {
     const fig = await smallMultiples(sweep, { yScale: "log", columns: 2 });
-    const root = checkFigure(fig);
+    const root = await checkFigure(fig);
     assert.equal(lineMarkCount(root), 4);
     const titles = groups(root, "mark-text role-title-text").flatMap(texts);
     assert.deepEqual(titles, sweep.map((p) => p.title));
