@@ -293,6 +293,21 @@ Deno.test("displayRun, runsTable, runChart", async (t) => {
       "| 39",
     ]);
   });
+  await t.step("problem, optimizer (when not the name), time; no η row when η is NaN", () => {
+    const text = String(displayRun({
+      ...run,
+      name: "fast",
+      optimizer: "adadelta",
+      problem: "d2l quadratic",
+      lr: new Float64Array(39).fill(NaN),
+      time: [0.5, 1.25],
+    }));
+    assert.match(text, /problem\s+d2l quadratic\n/);
+    assert.match(text, /optimizer\s+adadelta\n/);
+    assert.match(text, /time\s+1\.25 ms/);
+    assert.ok(!/η/.test(text), "no η row or column");
+    assert.ok(!/optimizer/.test(String(displayRun({ ...run, optimizer: "momentum" }))));
+  });
   await t.step("a run without optional series shows what it has", () => {
     const text = String(displayRun({ steps: 1, loss: [2, 1] }));
     assert.match(text, /^run/);

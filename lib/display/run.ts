@@ -16,10 +16,17 @@ import { formatNumber } from "./format.ts";
 import { RichValue } from "./mime.ts";
 import { type Row, Table } from "./table.ts";
 
-/** The parts of a training run these displays read. */
+/**
+ * The parts of a training run these displays read. The `TrainingRun` records
+ * of the library's `train` have all of them.
+ */
 export interface RunRecord {
   /** A label for the run, e.g. the optimizer's name. */
   readonly name?: string;
+  /** The optimizer's name, shown when it differs from `name`. */
+  readonly optimizer?: string;
+  /** The problem's name. */
+  readonly problem?: string;
   /** Steps taken. */
   readonly steps: number;
   /**
@@ -37,8 +44,10 @@ export interface RunRecord {
   readonly gradNorm?: ArrayLike<number>;
   /** The step length ‖w_{t+1} − w_t‖ per step. */
   readonly stepNorm?: ArrayLike<number>;
-  /** The learning rate η_t per step. */
+  /** The learning rate η_t per step (NaN where the optimizer has none). */
   readonly lr?: ArrayLike<number>;
+  /** Cumulative wall time in milliseconds after each step. */
+  readonly time?: ArrayLike<number>;
 }
 
 const SERIES = [
@@ -145,19 +154,22 @@ export function displayRun(run: RunRecord, options: DisplayRunOptions = {}): Ric
   const b = best(r);
   const last = (s?: ArrayLike<number>) => (s && s.length ? fmt(s[s.length - 1]) : undefined);
   const facts: [string, string | undefined][] = [
+    ["problem", r.problem],
+    ["optimizer", r.optimizer !== undefined && r.optimizer !== name ? r.optimizer : undefined],
     ["steps", String(r.steps)],
     ["final loss", fmt(finalLoss(r))],
     ["best loss", b.step < 0 ? undefined : `${fmt(b.value)} (step ${b.step})`],
     ["stopped", stopReason(r) || undefined],
     ["last ‖g‖", last(r.gradNorm)],
     ["last ‖Δw‖", last(r.stepNorm)],
-    ["η", r.lr && r.lr.length ? lrRange(r.lr, fmt) : undefined],
+    ["η", r.lr ? lrRange(r.lr, fmt) : undefined],
+    ["time", r.time && r.time.length ? `${fmt(r.time[r.time.length - 1])} ms` : undefined],
   ];
   const summary = new Table(
     facts.filter(([, v]) => v !== undefined).map(([k, v]) => ({ [name]: k, "": v })),
     { columns: [name, ""] },
   );
-  const present = SERIES.filter(([key]) => r[key] !== undefined && r[key]!.length > 0);
+  const present = SERIES.filter(([key]) => hasValues(r[key]));
   const length = Math.max(...present.map(([key]) => r[key]!.length));
   const rowAt = (t: number): Row =>
     Object.fromEntries([
@@ -177,16 +189,22 @@ export function displayRun(run: RunRecord, options: DisplayRunOptions = {}): Ric
   });
 }
 
-function lrRange(lr: ArrayLike<number>, fmt: (x: number) => string): string {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let t = 0; t < lr.length; t++) {
-    lo = Math.min(lo, lr[t]);
-    hi = Math.max(hi, lr[t]);
-  }
-  return lo === hi
-    ? fmt(lo)
-    : `${fmt(lr[0])} → ${fmt(lr[lr.length - 1])} (range ${fmt(lo)} … ${fmt(hi)})`;
+/** True when `series` has at least one number that is not NaN (an optimizer without η records NaN). */
+function hasValues(series: ArrayLike<number> | undefined): boolean {
+  if (series === undefined) return false;
+  for (let t = 0; t < series.length; t++) if (!Number.isNaN(series[t])) return true;
+  return false;
+}
+
+/** "0.1", or "0.1 → 0.01 (range 0.01 … 0.1)" for a schedule; undefined when there is no η. */
+function lrRange(lr: ArrayLike<number>, fmt: (x: number) => string): string | undefined {
+  const values = Array.from(lr).filter((v) => !Number.isNaN(v));
+  if (values.length === 0) return undefined;
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const first = values[0];
+  const last = values[values.length - 1];
+  return lo === hi ? fmt(lo) : `${fmt(first)} → ${fmt(last)} (range ${fmt(lo)} … ${fmt(hi)})`;
 }
 
 /** Runs given as a list (labelled by their `name`) or as an object of label → run. */
@@ -292,7 +310,7 @@ export async function runChart(
   const list = single ? labelled([runs as RunRecord]) : labelled(runs as RunsInput);
   const panels: Panel[] = SERIES.flatMap(([key, label]) => {
     const series = list
-      .filter(([, r]) => r[key] !== undefined && r[key]!.length > 0)
+      .filter(([, r]) => hasValues(r[key]))
       .map(([name, r]) => ({ name, y: r[key]! }));
     return series.length ? [{ title: label, series }] : [];
   });

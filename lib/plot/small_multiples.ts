@@ -303,7 +303,7 @@ function describeMultiples(p: Prepared): string {
   return [
     `small multiples${p.title ? ` "${p.title}"` : ""}: ${p.panels.length} panels (${shown})`,
     `${p.names.length} series`,
-    `${p.yLabel} vs ${p.xLabel}`,
+    p.yLabel ? `${p.yLabel} vs ${p.xLabel}` : `against ${p.xLabel}`,
     ...(p.yScale === "log" ? ["log y"] : []),
     p.sharedY ? "shared y" : "own y per panel",
   ].join("; ");
