@@ -71,3 +71,4 @@ export * from "./plot/window.ts";
 export * from "./display/math.ts";
 export * from "./display/weights_table.ts";
 export * from "./display/run.ts";
+export * from "./train.ts";
