@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
 import { buildSite, pageName, SITE_MARKER } from "../tools/build.ts";
 import { VEGA_SCRIPTS } from "../tools/build/assets.ts";
+import { indexPage, titleNumber } from "../tools/build/page.ts";
 import { escapeHtml, Slugger, stripAnsi } from "../tools/build/html.ts";
 import { createMarkdown, firstHeading } from "../tools/build/markdown.ts";
 import { MathRenderer } from "../tools/build/math.ts";
@@ -197,15 +198,21 @@ Deno.test("build: the fixture notebooks become an offline static site", async (t
     await t.step("figures: inline SVG with every series, live Vega-Lite with SVG fallback", () => {
       const doc = pages[1];
       const vega = [...doc.querySelectorAll("figure.output-vega")];
-      assert.equal(vega.length, 2);
-      // the first keeps its SVG (three series) as the fallback
+      assert.equal(vega.length, 3);
+      // a hand-made bundle keeps its SVG (three series) as the fallback
       assert.equal(vega[0].querySelectorAll(".vega-fallback svg path.series").length, 3);
       const spec = JSON.parse(one(vega[0], "script.vega-spec").textContent);
       assert.equal(spec.mark, "line");
       assert.equal(new Set(spec.data.values.map((v: { lr: string }) => v.lr)).size, 3);
       assert.equal(vega[0].getAttribute("data-vega-mode"), "vega-lite");
+      // so does the library's lineChart: its SVG, drawn by Vega, has one line per series
+      assert.equal(vega[1].querySelectorAll(".vega-fallback svg .mark-line path").length, 3);
+      assert.equal(
+        vega[1].querySelectorAll(".vega-fallback svg .role-legend-symbol path").length,
+        3,
+      );
       // the explorable has no SVG; its text is the fallback
-      assert.ok(vega[1].querySelector(".vega-fallback .output-text"));
+      assert.ok(vega[2].querySelector(".vega-fallback .output-text"));
       // the SVG-only figure is inline, two series
       const plain = doc.querySelectorAll(".cell-outputs > .output-svg svg");
       assert.equal(plain.length, 1);
@@ -559,6 +566,24 @@ Deno.test("build: outputs", async (t) => {
     assert.equal(one(box, "strong").textContent, "TypeError: bad <x>");
     assert.match(box.textContent, /at f \(<anonymous>:1:1\)$/);
   });
+});
+
+Deno.test("build: the index numbers lessons by their own numbers when they have them", () => {
+  assert.deepEqual(titleNumber("05 · Momentum", "05 · Momentum"), ["05", "Momentum"]);
+  assert.deepEqual(titleNumber("3. Adam $\\beta$", "3. Adam <span>β</span>"), [
+    "3",
+    "Adam <span>β</span>",
+  ]);
+  assert.equal(titleNumber("2024 in review", "2024 in review"), null);
+  assert.equal(titleNumber("Momentum", "Momentum"), null);
+  const doc = parse(indexPage("Course", [
+    { href: "a.html", title: "00 · Start", titleHtml: "00 · Start", summaryHtml: "" },
+    { href: "b.html", title: "Next", titleHtml: "Next", summaryHtml: "<p>More.</p>" },
+  ]));
+  const items = [...doc.querySelectorAll("li.lesson")];
+  assert.deepEqual(items.map((li) => one(li, ".lesson-number").textContent), ["00", "2"]);
+  assert.deepEqual(items.map((li) => one(li, ".lesson-title").textContent), ["Start", "Next"]);
+  assert.equal(one(items[1], ".lesson-summary").textContent, "More.");
 });
 
 Deno.test("build: SVG tidying and offline checks", async (t) => {

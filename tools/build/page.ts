@@ -86,7 +86,10 @@ export function lessonPage(o: LessonPageOptions): string {
   return [
     head(`${o.page.title} · ${o.siteTitle}`),
     "<body>",
-    header(o.siteTitle, `Lesson ${o.index + 1} of ${o.count}`),
+    header(
+      o.siteTitle,
+      `<a href="index.html" title="Lesson ${o.index + 1} of ${o.count}">All lessons</a>`,
+    ),
     '<main class="notebook">',
     o.notice === null ? "" : `<div class="notice" role="alert">${o.notice}</div>`,
     o.body,
@@ -100,14 +103,28 @@ export function lessonPage(o: LessonPageOptions): string {
   ].filter((line) => line !== "").join("\n") + "\n";
 }
 
-/** The index page: every lesson in order, with its summary. */
+/**
+ * A title's own number, as in "05 · Momentum" or "3. Adam": the number, and the title HTML
+ * without it. `null` when the title does not start with one.
+ */
+export function titleNumber(title: string, titleHtml: string): [string, string] | null {
+  const m = /^(\d+)\s*[·.:—–-]\s+/.exec(title);
+  if (m === null || !titleHtml.startsWith(m[0])) return null;
+  return [m[1], titleHtml.slice(m[0].length)];
+}
+
+/**
+ * The index page: every lesson in order, with its summary. A lesson whose title starts with
+ * its own number ("05 · Momentum") shows that number; the others are numbered from 1.
+ */
 export function indexPage(siteTitle: string, pages: readonly PageLink[]): string {
-  const items = pages.map((p, i) =>
-    `<li class="lesson"><a href="${p.href}"><span class="lesson-number">${i + 1}</span>` +
-    `<span class="lesson-title">${p.titleHtml}</span></a>` +
-    (p.summaryHtml === "" ? "" : `<div class="lesson-summary">${p.summaryHtml}</div>`) +
-    `</li>`
-  );
+  const items = pages.map((p, i) => {
+    const [number, titleHtml] = titleNumber(p.title, p.titleHtml) ?? [String(i + 1), p.titleHtml];
+    return `<li class="lesson"><a href="${p.href}"><span class="lesson-number">${number}</span>` +
+      `<span class="lesson-title">${titleHtml}</span></a>` +
+      (p.summaryHtml === "" ? "" : `<div class="lesson-summary">${p.summaryHtml}</div>`) +
+      `</li>`;
+  });
   return [
     head(siteTitle),
     "<body>",

@@ -1,0 +1,450 @@
+/**
+ * The built site and the plot window in a real browser: headless Chromium (Debian's
+ * /usr/bin/chromium) driven by playwright-core.
+ *
+ * The fixture notebooks in tests/fixtures/site/ are run and built into a temporary folder,
+ * served from 127.0.0.1, and each page is opened: math must be typeset with KaTeX's fonts,
+ * every figure drawn with all its series, Vega-Lite charts live (a slider must redraw its
+ * chart), errors visible, and no request may leave 127.0.0.1. The same pages are then opened
+ * from disk (file://) and on a phone-sized screen. Screenshots go to test-artifacts/.
+ *
+ * Chromium missing is a failure with an install hint, never a skip.
+ */
+
+import assert from "node:assert/strict";
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+  type Request,
+} from "playwright-core";
+import { lineChart, openWindow } from "@better-gradients/lib";
+import { buildSite } from "../tools/build.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+];
+const LAUNCH_TIMEOUT_MS = 60_000;
+const STEP_TIMEOUT_MS = 30_000;
+const ARTIFACTS = decodeURIComponent(new URL("../test-artifacts/", import.meta.url).pathname);
+const FIXTURES = decodeURIComponent(new URL("./fixtures/site/", import.meta.url).pathname);
+const NOTEBOOKS = ["01_math_and_code.ipynb", "02_figures.ipynb", "03_errors.ipynb"]
+  .map((name) => FIXTURES + name);
+
+/** Starts Chromium, or fails with what to install. */
+async function launch(): Promise<Browser> {
+  try {
+    await Deno.stat(CHROMIUM);
+  } catch {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}; install Debian's package: apt-get install chromium`,
+    );
+  }
+  return await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    timeout: LAUNCH_TIMEOUT_MS,
+  });
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await Deno.mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  json: "application/json",
+  ipynb: "application/json",
+  svg: "image/svg+xml",
+  png: "image/png",
+  woff2: "font/woff2",
+  woff: "font/woff",
+  ttf: "font/ttf",
+  txt: "text/plain; charset=utf-8",
+};
+
+/** A static file server for `root` on 127.0.0.1, on a free port. */
+function serve(root: string): Deno.HttpServer<Deno.NetAddr> {
+  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const path = decodeURIComponent(new URL(req.url).pathname);
+    if (path.split("/").includes("..")) return new Response("bad path", { status: 400 });
+    const file = `${root}${path.endsWith("/") ? `${path}index.html` : path}`;
+    try {
+      const body = await Deno.readFile(file);
+      const ext = file.slice(file.lastIndexOf(".") + 1).toLowerCase();
+      return new Response(body, {
+        headers: { "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream" },
+      });
+    } catch {
+      return new Response("not found", { status: 404 });
+    }
+  });
+}
+
+/** What a page did on the network and in its console. */
+interface Traffic {
+  /** Every request, in order. */
+  requests: string[];
+  /** Requests that went (or tried to go) outside the allowed prefix; all were blocked. */
+  outside: { url: string; type: string }[];
+  /** Requests inside the prefix that failed or answered 4xx/5xx. */
+  broken: string[];
+  /** Console errors and uncaught exceptions. */
+  errors: string[];
+}
+
+/**
+ * Records a context's traffic. Requests whose URL does not start with `allowed` are blocked
+ * (http/https) and listed in `outside`.
+ */
+async function watch(context: BrowserContext, allowed: string): Promise<Traffic> {
+  const traffic: Traffic = { requests: [], outside: [], broken: [], errors: [] };
+  const inside = (url: string) => url.startsWith(allowed) || url.startsWith("data:");
+  await context.route("**/*", (route) => {
+    const request = route.request();
+    if (inside(request.url())) return route.continue();
+    traffic.outside.push({ url: request.url(), type: request.resourceType() });
+    return route.abort("blockedbyclient");
+  });
+  context.on("request", (request: Request) => {
+    traffic.requests.push(request.url());
+    if (!inside(request.url()) && !traffic.outside.some((o) => o.url === request.url())) {
+      traffic.outside.push({ url: request.url(), type: request.resourceType() });
+    }
+  });
+  context.on("requestfailed", (request: Request) => {
+    if (inside(request.url())) {
+      traffic.broken.push(`${request.url()}: ${request.failure()?.errorText}`);
+    }
+  });
+  context.on("response", (response) => {
+    if (response.status() >= 400 && inside(response.url())) {
+      traffic.broken.push(`${response.url()}: HTTP ${response.status()}`);
+    }
+  });
+  context.on("page", (page: Page) => {
+    page.on("console", (msg) => {
+      if (msg.type() === "error") traffic.errors.push(`console: ${msg.text()}`);
+    });
+    page.on("pageerror", (err) => traffic.errors.push(`uncaught: ${err.message}`));
+  });
+  return traffic;
+}
+
+/** Asserts a page stayed inside the site and had no broken request or script error. */
+function assertClean(traffic: Traffic, label: string): void {
+  assert.deepEqual(traffic.outside, [], `${label} made requests outside the site`);
+  assert.deepEqual(traffic.broken, [], `${label} has broken requests`);
+  assert.deepEqual(traffic.errors, [], `${label} logged errors`);
+}
+
+/** Width and height of an element's box; fails when it is not rendered. */
+async function size(locator: Locator): Promise<{ width: number; height: number }> {
+  const box = await locator.boundingBox();
+  assert.ok(box, "the element is not rendered");
+  return { width: box.width, height: box.height };
+}
+
+/** Waits until site.js has embedded every Vega figure of the page, then returns their states. */
+async function vegaStates(page: Page): Promise<string[]> {
+  await page.waitForSelector("html[data-vega-done]", { timeout: STEP_TIMEOUT_MS });
+  return await page.locator("figure.output-vega").evaluateAll((figures) =>
+    figures.map((f) => f.getAttribute("data-vega-state") ?? "none")
+  );
+}
+
+/** Line paths and legend symbols drawn by Vega inside `root`. */
+async function seriesCount(root: Locator): Promise<{ lines: number; legend: number }> {
+  return {
+    lines: await root.locator(".mark-line path").count(),
+    legend: await root.locator(".role-legend-symbol path").count(),
+  };
+}
+
+Deno.test({
+  name: "browser: the built site in headless Chromium",
+  // playwright-core keeps its pipe to the browser process open until the browser has exited,
+  // which Deno's sanitizers report although close() has been awaited.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async (t) => {
+    const outDir = await Deno.makeTempDir({ prefix: "bg-browser-test-" });
+    let server: Deno.HttpServer<Deno.NetAddr> | null = null;
+    let browser: Browser | null = null;
+    try {
+      const built = await buildSite({ notebooks: NOTEBOOKS, outDir, log: () => {} });
+      assert.deepEqual(built.problems, []);
+      server = serve(outDir);
+      const origin = `http://127.0.0.1:${server.addr.port}/`;
+      browser = await launch();
+
+      const open = async (file: string, options: { width?: number; height?: number } = {}) => {
+        const context = await browser!.newContext({
+          viewport: { width: options.width ?? 1100, height: options.height ?? 900 },
+          deviceScaleFactor: 1,
+        });
+        context.setDefaultTimeout(STEP_TIMEOUT_MS);
+        const traffic = await watch(context, origin);
+        const page = await context.newPage();
+        const response = await page.goto(origin + file, { waitUntil: "load" });
+        assert.equal(response?.status(), 200, `${file} loads`);
+        await page.evaluate(() => document.fonts.ready);
+        return { context, page, traffic };
+      };
+
+      await t.step("index: every lesson linked in order, links lead to the pages", async () => {
+        const { context, page, traffic } = await open("index.html");
+        try {
+          const links = page.locator("ol.lessons > li > a");
+          assert.deepEqual(await links.evaluateAll((as) => as.map((a) => a.getAttribute("href"))), [
+            "01_math_and_code.html",
+            "02_figures.html",
+            "03_errors.html",
+          ]);
+          await screenshot(page, "site-index");
+          await links.nth(2).click();
+          await page.waitForURL(`${origin}03_errors.html`);
+          assert.equal(await page.locator("main h1").innerText(), "When cells fail#");
+          assertClean(traffic, "index.html");
+        } finally {
+          await context.close();
+        }
+      });
+
+      await t.step("math: KaTeX typeset with its own fonts, inline and display", async () => {
+        const { context, page, traffic } = await open("01_math_and_code.html");
+        try {
+          const katex = page.locator("main .katex");
+          const count = await katex.count();
+          assert.ok(count >= 6, `${count} formulas`);
+          for (let i = 0; i < count; i++) {
+            const { width, height } = await size(katex.nth(i));
+            assert.ok(width > 0 && height > 0, `formula ${i} has size ${width}×${height}`);
+          }
+          const display = page.locator("main .katex-display");
+          assert.equal(await display.count(), 2);
+          // the aligned block has two rows, so it is clearly taller than a line of text
+          assert.ok((await size(display.first())).height > 40);
+          assert.equal(
+            await page.evaluate(() => document.fonts.check("16px KaTeX_Main")),
+            true,
+            "KaTeX_Main is loaded",
+          );
+          assert.ok(
+            traffic.requests.some((u) =>
+              u.endsWith("/assets/katex/fonts/KaTeX_Main-Regular.woff2")
+            ),
+            "KaTeX's font came from the site",
+          );
+          // highlighted code: keywords are coloured by the highlight.js theme
+          const keyword = page.locator(".cell-input .hljs-keyword").first();
+          const color = await keyword.evaluate((el) => getComputedStyle(el).color);
+          assert.notEqual(color, "rgb(31, 35, 40)", "keywords differ from body text");
+          await screenshot(page, "site-01_math_and_code");
+          assertClean(traffic, "01_math_and_code.html");
+        } finally {
+          await context.close();
+        }
+      });
+
+      await t.step("figures: every figure drawn with all its series, Vega-Lite live", async () => {
+        const { context, page, traffic } = await open("02_figures.html");
+        try {
+          assert.deepEqual(await vegaStates(page), ["ready", "ready", "ready"]);
+          const figures = page.locator("figure.output-vega");
+          // 1: hand-made bundle, 3 learning rates; 2: lineChart from the library, 3 series
+          for (const i of [0, 1]) {
+            const live = figures.nth(i).locator(".vega-live");
+            const { width, height } = await size(live.locator("svg").first());
+            assert.ok(width > 200 && height > 100, `figure ${i + 1} is ${width}×${height}`);
+            assert.deepEqual(await seriesCount(live), { lines: 3, legend: 3 }, `figure ${i + 1}`);
+            assert.equal(await figures.nth(i).locator(".vega-fallback").isHidden(), true);
+          }
+          // the SVG-only figure: inline, two curves, visible
+          const svg = page.locator(".cell-outputs > .output-svg svg");
+          assert.equal(await svg.count(), 1);
+          assert.equal(await svg.locator("path.series").count(), 2);
+          for (const path of await svg.locator("path.series").all()) {
+            assert.equal(await path.isVisible(), true);
+            assert.ok((await size(path)).width > 100);
+          }
+          // the explorable: one line and a slider bound to η
+          const explorable = figures.nth(2);
+          assert.deepEqual(await seriesCount(explorable.locator(".vega-live")), {
+            lines: 1,
+            legend: 0,
+          });
+          assert.equal(await explorable.locator(".vega-bindings input[type=range]").count(), 1);
+          await screenshot(page, "site-02_figures");
+          assertClean(traffic, "02_figures.html");
+        } finally {
+          await context.close();
+        }
+      });
+
+      await t.step("explorable: moving the slider redraws the chart", async () => {
+        const { context, page, traffic } = await open("02_figures.html");
+        try {
+          await vegaStates(page);
+          const explorable = page.locator("figure.output-vega").nth(2);
+          const line = explorable.locator(".vega-live .mark-line path");
+          const before = await line.getAttribute("d");
+          const slider = explorable.locator(".vega-bindings input[type=range]");
+          await slider.evaluate((input: HTMLInputElement) => {
+            input.value = "0.4";
+            input.dispatchEvent(new Event("input", { bubbles: true }));
+          });
+          await page.waitForFunction(
+            ([el, d]) => (el as Element).getAttribute("d") !== d,
+            [await line.elementHandle(), before] as const,
+          );
+          const eta = await explorable.evaluate((fig) =>
+            (fig as unknown as { vegaView: { signal(name: string): number } }).vegaView
+              .signal("eta")
+          );
+          assert.equal(eta, 0.4);
+          assertClean(traffic, "02_figures.html (slider)");
+        } finally {
+          await context.close();
+        }
+      });
+
+      await t.step("errors: the failing cell's error is visible", async () => {
+        const { context, page, traffic } = await open("03_errors.html");
+        try {
+          const error = page.locator(".output-error");
+          assert.equal(await error.count(), 1);
+          assert.equal(await error.isVisible(), true);
+          assert.ok((await size(error)).height > 20);
+          assert.match(await error.innerText(), /^RangeError: `lr` must be a finite number > 0/);
+          const colour = await error.evaluate((el) => getComputedStyle(el).backgroundColor);
+          assert.notEqual(colour, "rgba(0, 0, 0, 0)", "the error box is shaded");
+          assert.equal(await page.locator(".output-stderr").isVisible(), true);
+          await screenshot(page, "site-03_errors");
+          assertClean(traffic, "03_errors.html");
+        } finally {
+          await context.close();
+        }
+      });
+
+      await t.step("small screens: no sideways scrolling, figures shrink to fit", async () => {
+        const { context, page, traffic } = await open("02_figures.html", {
+          width: 390,
+          height: 844,
+        });
+        try {
+          await vegaStates(page);
+          const overflow = await page.evaluate(() =>
+            document.documentElement.scrollWidth - document.documentElement.clientWidth
+          );
+          assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+          const svg = page.locator(".cell-outputs > .output-svg svg");
+          assert.ok((await size(svg)).width <= 390);
+          await screenshot(page, "site-02_figures-narrow");
+          assertClean(traffic, "02_figures.html (narrow)");
+        } finally {
+          await context.close();
+        }
+      });
+
+      await t.step("from disk: file:// pages load only files of the site", async () => {
+        const context = await browser!.newContext({ viewport: { width: 1100, height: 900 } });
+        context.setDefaultTimeout(STEP_TIMEOUT_MS);
+        const requests: string[] = [];
+        const errors: string[] = [];
+        context.on("request", (r) => requests.push(r.url()));
+        context.on("page", (p) => p.on("pageerror", (e) => errors.push(e.message)));
+        try {
+          const page = await context.newPage();
+          const root = new URL(`file://${outDir}/`).href;
+          await page.goto(`${root}02_figures.html`);
+          assert.deepEqual(await vegaStates(page), ["ready", "ready", "ready"]);
+          assert.equal(await page.evaluate(() => document.fonts.check("16px KaTeX_Main")), true);
+          const outside = requests.filter((u) => !u.startsWith(root) && !u.startsWith("data:"));
+          assert.deepEqual(outside, []);
+          assert.deepEqual(errors, []);
+        } finally {
+          await context.close();
+        }
+      });
+    } finally {
+      await browser?.close();
+      await server?.shutdown();
+      await Deno.remove(outDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "browser: the nodeplotlib window draws its figure with plotly.js served locally",
+  // NestJS (inside openWindow) and playwright-core keep handles for a tick after closing.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const decay = (rate: number) => Array.from({ length: 40 }, (_, t) => 1 / (1 + rate * t));
+    const fig = await lineChart(
+      { "η = 0.05": decay(0.05), "η = 0.1": decay(0.1), "η = 0.2": decay(0.2) },
+      { yScale: "log" },
+    );
+    const win = await openWindow(fig, { open: false, closeWithPage: false, log: false });
+    let browser: Browser | null = null;
+    try {
+      browser = await launch();
+      const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+      context.setDefaultTimeout(STEP_TIMEOUT_MS);
+      // plotly.js from the pinned npm package, should the page still ask a CDN for it
+      const plotly = await Deno.readFile(
+        new URL(import.meta.resolve("plotly.js-dist-min/plotly.min.js")),
+      );
+      const traffic = await watch(context, win.url);
+      await context.route(/\/plotly-[0-9.]+\.min\.js$/, (route) => {
+        if (route.request().url().startsWith(win.url)) return route.continue();
+        return route.fulfill({ body: Buffer.from(plotly), contentType: "text/javascript" });
+      });
+      const page = await context.newPage();
+      await page.goto(win.url);
+      const plot = page.locator(".js-plotly-plot");
+      await plot.first().waitFor({ state: "visible" });
+      await page.locator(".js-plotly-plot .scatterlayer .trace").first().waitFor();
+      assert.equal(await plot.count(), 1);
+      assert.equal(await plot.locator(".scatterlayer .trace").count(), 3, "one trace per series");
+      assert.equal(await plot.locator(".legend .traces").count(), 3, "one legend entry each");
+      for (const trace of await plot.locator(".scatterlayer .trace path.js-line").all()) {
+        const d = await trace.getAttribute("d");
+        // curved on the log axis, so plotly keeps many vertices
+        assert.ok((d ?? "").split("L").length > 10, `a line with points, got d="${d}"`);
+      }
+      const { width, height } = await size(plot.locator(".main-svg").first());
+      assert.ok(width > 300 && height > 200, `plot is ${width}×${height}`);
+      // plotly.js itself came from the window's own server
+      assert.ok(traffic.requests.some((u) => u.startsWith(win.url) && /plotly-.*\.js$/.test(u)));
+      // the page's web fonts are the only thing it asks outside for (blocked here; the browser
+      // falls back to its own fonts): never a script
+      assert.deepEqual(
+        traffic.outside.filter((o) => o.type !== "stylesheet" && o.type !== "font"),
+        [],
+      );
+      assert.deepEqual(traffic.broken, []);
+      // Besides the blocked fonts, nodeplotlib 1.1.2's own Angular plot component logs one
+      // error (its ngOnChanges reads a view child that does not exist yet); it draws anyway.
+      const known =
+        /ERR_BLOCKED_BY_CLIENT|Cannot read properties of undefined \(reading 'nativeElement'\)\n\s+at \w+\.ngOnChanges/;
+      assert.deepEqual(traffic.errors.filter((e) => !known.test(e)), []);
+      await screenshot(page, "nodeplotlib-window");
+      await context.close();
+    } finally {
+      await browser?.close();
+      await win.close();
+    }
+  },
+});
