@@ -146,6 +146,30 @@ function legendLabels(root: SvgElement): string[] {
 
 const decay = (rate: number, n: number) => Float64Array.from({ length: n }, (_, t) => rate ** t);
 
+/** The vertices of each drawn line (the `d` of every path in a `mark-line` group), in drawing order. */
+function lineVertices(root: SvgElement): [number, number][][] {
+  return groups(root, "mark-line role-mark")
+    .flatMap((g) => g.children.filter((c) => c.tag === "path"))
+    .map((path) =>
+      [...(path.attrs.d ?? "").matchAll(/[ML](-?[\d.]+(?:e-?\d+)?),(-?[\d.]+(?:e-?\d+)?)/g)]
+        .map((m) => [Number(m[1]), Number(m[2])] as [number, number])
+    );
+}
+
+/**
+ * Checks that `vertices` visit the points (x_k, y_k) in the given order: on a
+ * linear x axis from min x to max x over `width` pixels (no padding, as the
+ * charts' x scale is not "nice"), vertex k sits at the pixel of x_k.
+ */
+function assertDrawnInOrder(vertices: [number, number][], xs: number[], width: number): void {
+  assert.equal(vertices.length, xs.length, `${vertices.length} vertices for ${xs.length} points`);
+  const lo = Math.min(...xs), hi = Math.max(...xs);
+  vertices.forEach(([px], k) => {
+    const expected = ((xs[k] - lo) / (hi - lo)) * width;
+    assert.ok(Math.abs(px - expected) < 0.5, `vertex ${k} at x = ${px} px, expected ${expected}`);
+  });
+}
+
 // ---------------------------------------------------------------- figure
 
 Deno.test("figure: any Vega-Lite v5 spec becomes SVG + Vega-Lite + text", async (t) => {
@@ -271,6 +295,47 @@ Deno.test("lineChart: one line and one legend entry per series", async (t) => {
     assert.deepEqual(spec.layer[0].params, [
       { name: "zoom", select: { type: "interval", encodings: ["x", "y"] }, bind: "scales" },
     ]);
+  });
+});
+
+Deno.test("lineChart: each line joins its points in data order, not sorted by x", async (t) => {
+  // A zig-zag in x, like the path (w₁, w₂) of gradient descent across a narrow valley.
+  const xs = [-5, 1, -3.2, 0.4, -2, -0.1, -0.9, 0];
+  const ys = [-2, 1.2, -0.7, 0.4, -0.2, 0.1, -0.05, 0];
+  await t.step("the spec has an order channel on the point index", () => {
+    const spec = lineChartSpec([{ name: "path", x: xs, y: ys }]) as unknown as {
+      data: { values: { i: number; x: number }[] };
+      layer: { mark: { type: string }; encoding?: { order?: unknown } }[];
+    };
+    assert.deepEqual(spec.data.values.map((r) => r.i), xs.map((_, k) => k));
+    assert.deepEqual(spec.data.values.map((r) => r.x), xs);
+    const line = spec.layer.find((l) => l.mark.type === "line")!;
+    assert.deepEqual(line.encoding?.order, { field: "i", type: "quantitative" });
+  });
+  await t.step("the SVG path visits the points in the order given", async () => {
+    const root = await checkFigure(
+      await lineChart([{ name: "path", x: xs, y: ys }, { name: "back", x: [1, -5], y: [0, 0] }]),
+    );
+    const [path, back] = lineVertices(root);
+    assertDrawnInOrder(path, xs, 480);
+    assertDrawnInOrder(back, [1, -5], 480); // same x range [-5, 1], drawn right to left
+  });
+  await t.step("any order of x (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: 2, maxLength: 12 }),
+        async (raw) => {
+          const x = raw.map((v) => v / 10);
+          const fig = await lineChart([{ name: "s", x, y: x.map((_, k) => k) }]);
+          assertDrawnInOrder(lineVertices(parseSvg(fig.svg))[0], x, 480);
+        },
+      ),
+      { numRuns: 15, seed: 42 },
+    );
+  });
+  await t.step("series whose x increases are drawn as before", async () => {
+    const root = await checkFigure(await lineChart({ a: [4, 3, 2, 1] }, { width: 300 }));
+    assertDrawnInOrder(lineVertices(root)[0], [0, 1, 2, 3], 300);
   });
 });
 
@@ -588,6 +653,14 @@ Deno.test("smallMultiples: one panel per setting", async (t) => {
     const titles = groups(root, "mark-text role-title-text").flatMap(texts);
     assert.deepEqual(titles, sweep.map((p) => p.title));
     assert.match(fig.description, /4 panels \(lr = 0.01, lr = 0.1, lr = 0.5, lr = 0.9\)/);
+  });
+  await t.step("each line joins its points in data order, not sorted by x", async () => {
+    const xs = [0, 2, 1, 3, -1];
+    const fig = await smallMultiples(
+      [{ title: "path", series: [{ name: "w", x: xs, y: [0, 1, 2, 3, 4] }] }],
+      { width: 200 },
+    );
+    assertDrawnInOrder(lineVertices(await checkFigure(fig))[0], xs, 200);
   });
   await t.step("shared or independent y scales, both without warnings", () => {
     for (const sharedY of [true, false]) {

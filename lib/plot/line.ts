@@ -128,8 +128,11 @@ function prepare(input: SeriesInput, options: LineChartOptions): Prepared {
 /**
  * The Vega-Lite v5 spec of a line chart: one line per series with a legend,
  * hover tooltips (series, x, y of the nearest point) and zoom/pan on both axes.
- * The data rows are `{ series, x, y }`, rounded and thinned (see
- * {@link LineChartOptions}); non-finite y values are left out.
+ * The data rows are `{ series, i, x, y }`, rounded and thinned (see
+ * {@link LineChartOptions}); non-finite y values are left out. Each line joins
+ * its points in the order given (the `order` channel on `i`, the point's place
+ * in its series), so a series whose x goes back and forth, such as an
+ * optimizer's path (w₁, w₂), is drawn as the path it is.
  *
  * @param series The series: `[{ name, y, x? }, …]` or `{ name: y, … }`.
  * @param options See {@link LineChartOptions}.
@@ -151,7 +154,9 @@ export function lineChartSpec(series: SeriesInput, options: LineChartOptions = {
 
 function specOf(p: Prepared): VegaLiteSpec {
   const names = p.series.map((s) => s.name);
-  const values = p.series.flatMap((s) => s.x.map((x, i) => ({ series: s.name, x, y: s.y[i] })));
+  // `i`, the point's place in its series, is the line's `order` channel: without it Vega-Lite
+  // joins the points sorted by x, which scrambles a series whose x is not increasing (a path).
+  const values = p.series.flatMap((s) => s.x.map((x, i) => ({ series: s.name, i, x, y: s.y[i] })));
   const color = {
     field: "series",
     type: "nominal",
@@ -181,6 +186,7 @@ function specOf(p: Prepared): VegaLiteSpec {
     layer: [
       {
         mark: { type: "line", clip: true, strokeWidth: 1.75, interpolate: "linear" },
+        encoding: { order: { field: "i", type: "quantitative" } },
         params: [{
           name: "zoom",
           select: { type: "interval", encodings: ["x", "y"] },

@@ -174,7 +174,7 @@ function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prep
 function specOf(p: Prepared): VegaLiteSpec {
   const values = p.panels.flatMap((panel) =>
     panel.series.flatMap((s) =>
-      s.x.map((x, i) => ({ panel: panel.title, series: s.name, x, y: s.y[i] }))
+      s.x.map((x, i) => ({ panel: panel.title, series: s.name, i, x, y: s.y[i] }))
     )
   );
   const x = {
@@ -213,7 +213,11 @@ function specOf(p: Prepared): VegaLiteSpec {
       height: p.height,
       encoding: { x, y, color },
       layer: [
-        { mark: { type: "line", clip: true, strokeWidth: 1.5 } },
+        {
+          // join the points in data order (`i`), not sorted by x
+          mark: { type: "line", clip: true, strokeWidth: 1.5 },
+          encoding: { order: { field: "i", type: "quantitative" } },
+        },
         {
           name: `${INTERACTIVE_LAYER_PREFIX}hover`,
           mark: { type: "point", filled: true, size: 40, clip: true },
