@@ -12,7 +12,7 @@ import { indexPage, titleNumber } from "../tools/build/page.ts";
 import { escapeHtml, Slugger, stripAnsi } from "../tools/build/html.ts";
 import { createMarkdown, firstHeading } from "../tools/build/markdown.ts";
 import { MathRenderer } from "../tools/build/math.ts";
-import { externalResources, isExternalUrl } from "../tools/build/offline.ts";
+import { externalResources, isExternalUrl, siteLinks } from "../tools/build/offline.ts";
 import { type OutputContext, renderOutputs } from "../tools/build/outputs.ts";
 import { inlineSvg } from "../tools/build/svg.ts";
 
@@ -298,15 +298,22 @@ Deno.test("build: the fixture notebooks become an offline static site", async (t
       }
     });
 
-    await t.step("a second build replaces the first", async () => {
+    await t.step("a second build replaces the first; a partial build links ahead", async () => {
       await Deno.writeTextFile(`${outDir}/stale.html`, "old");
+      const lines: string[] = [];
       const again = await buildSite({
         notebooks: NOTEBOOKS.slice(0, 1),
         outDir,
         execute: false,
-        log: () => {},
+        log: (line) => lines.push(line),
       });
       assert.deepEqual(again.problems, []);
+      // 01 links to 02, which exists but is not built this time: the link points to its page
+      const html = await read("01_math_and_code.html");
+      assert.match(html, /<a href="02_figures\.html">figures<\/a>/);
+      assert.deepEqual(lines, [
+        "note: 01_math_and_code.html links to 02_figures.html, whose notebook this build left out",
+      ]);
       assert.equal(await exists(`${outDir}/stale.html`), false);
       assert.equal(await exists(`${outDir}/02_figures.html`), false);
       assert.equal(await exists(`${outDir}/${SITE_MARKER}`), true);
@@ -391,6 +398,33 @@ Deno.test("build: problems make the build fail and say where", async (t) => {
       });
       assert.equal(result.problems.length, 1);
       assert.match(result.problems[0], /^image\.ipynb: image .*img\/none\.png could not be copied/);
+    });
+
+    await t.step("a link that leads nowhere in the site is reported", async () => {
+      await Deno.writeTextFile(
+        `${dir}/links.ipynb`,
+        nb([{
+          cell_type: "markdown",
+          metadata: {},
+          source:
+            "# L\n\n[self](links.ipynb#l), [code](../lib/mod.ts), [web](https://example.org), " +
+            "[root](/etc/hosts), [top](#l)",
+        }]),
+      );
+      const result = await buildSite({
+        notebooks: [`${dir}/links.ipynb`],
+        outDir: `${dir}/site5`,
+        execute: false,
+        log: () => {},
+      });
+      // the index shows the first paragraph, links and all
+      assert.deepEqual(result.problems, [
+        'links.html: the link to "../lib/mod.ts" leads nowhere in the site',
+        'links.html: the link to "/etc/hosts" leads nowhere in the site',
+        'index.html: the link to "../lib/mod.ts" leads nowhere in the site',
+        'index.html: the link to "/etc/hosts" leads nowhere in the site',
+      ]);
+      assert.equal(result.pages[0].ok, false);
     });
 
     await t.step("a folder that is not an earlier site is left alone", async () => {
@@ -617,6 +651,14 @@ Deno.test("build: SVG tidying and offline checks", async (t) => {
       "div url /abs.png",
       "image href http://h/i.png",
     ]);
+    assert.deepEqual(
+      siteLinks(
+        '<a href="b.html#x">b</a><a href="#top">t</a><a href="mailto:a@b">m</a>' +
+          '<a href="https://e.org">e</a><a href="/root">r</a><link href="assets/s.css">' +
+          '<!-- <a href="hidden.html"> -->',
+      ),
+      ["b.html#x", "/root"],
+    );
     assert.equal(isExternalUrl("assets/site.css"), false);
     assert.equal(isExternalUrl("#top"), false);
     assert.equal(isExternalUrl("C:/x"), true);

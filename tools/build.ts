@@ -31,11 +31,17 @@
  * @module
  */
 
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { executeNotebook, listNotebooks } from "./notebook.ts";
 import { copyAssets } from "./build/assets.ts";
 import { escapeHtml } from "./build/html.ts";
-import { externalCssResources, externalResources, isExternalUrl } from "./build/offline.ts";
+import {
+  externalCssResources,
+  externalResources,
+  isExternalUrl,
+  siteLinks,
+} from "./build/offline.ts";
 import { indexPage, lessonPage, type PageLink } from "./build/page.ts";
 import { type NotebookDocument, renderNotebook } from "./build/render_notebook.ts";
 
@@ -96,6 +102,14 @@ const DEFAULT_TITLE = "Better ways to apply gradients";
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 function dirName(path: string): string {
@@ -164,7 +178,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     }
     names.set(href, source);
   }
-  const byNotebookName = new Map(options.notebooks.map((s) => [baseName(s), pageName(s)]));
+  const byPath = new Map(options.notebooks.map((s) => [resolve(s), pageName(s)]));
+  // Pages of notebooks that a link names but this build leaves out (a partial build).
+  const leftOut = new Set<string>();
 
   await prepareOutDir(outDir);
   await copyAssets(outDir);
@@ -222,8 +238,16 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         }
         const { path, rest } = splitUrl(url);
         if (kind === "link") {
-          const target = byNotebookName.get(baseName(decodeURIComponent(path)));
-          return target !== undefined && path.endsWith(".ipynb") ? target + rest : url;
+          if (!/\.ipynb$/i.test(path)) return url;
+          const target = resolve(dirName(source), decodeURIComponent(path));
+          const page = byPath.get(target);
+          if (page !== undefined) return page + rest;
+          // another lesson, not built this time: link to where its page will be
+          if (isFile(target) && !byPath.has(target)) {
+            leftOut.add(pageName(target));
+            return pageName(target) + rest;
+          }
+          return url;
         }
         const file = decodeURIComponent(path);
         const from = `${dirName(source)}/${file}`;
@@ -254,12 +278,14 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
 
   const links = rendered.map((r) => r.link);
   const pages: BuiltPage[] = [];
+  const written: { file: string; html: string }[] = [];
   const check = (file: string, html: string) => {
     for (const r of externalResources(html)) {
       problems.push(
         `${file}: <${r.element} ${r.attribute}="${r.url}"> loads from outside the site`,
       );
     }
+    written.push({ file, html });
   };
   for (const [i, r] of rendered.entries()) {
     const html = lessonPage({
@@ -287,6 +313,23 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const index = indexPage(siteTitle, links);
   check("index.html", index);
   await Deno.writeTextFile(`${outDir}/index.html`, index);
+  // Links between pages, to the notebooks and to media must lead to files of the site.
+  for (const { file, html } of written) {
+    const before = problems.length;
+    for (const url of new Set(siteLinks(html))) {
+      const path = decodeURIComponent(splitUrl(url).path);
+      const inside = path !== "" && !path.startsWith("/") &&
+        (await Deno.stat(`${outDir}/${path}`).then((s) => s.isFile, () => false));
+      if (inside) continue;
+      if (leftOut.has(path)) {
+        log(`note: ${file} links to ${path}, whose notebook this build left out`);
+      } else {
+        problems.push(`${file}: the link to "${url}" leads nowhere in the site`);
+      }
+    }
+    const page = pages.find((p) => p.href === file);
+    if (page && problems.length > before) page.ok = false;
+  }
   for (const css of ["assets/site.css", "assets/highlight.css", "assets/katex/katex.min.css"]) {
     for (const r of externalCssResources(await Deno.readTextFile(`${outDir}/${css}`))) {
       problems.push(`${css}: url(${r.url}) loads from outside the site`);

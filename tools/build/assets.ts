@@ -19,6 +19,17 @@
  * @module
  */
 
+import type { View } from "vega";
+import type { TopLevelSpec } from "vega-lite";
+import type { EmbedOptions } from "vega-embed";
+
+/**
+ * The libraries whose browser builds the site carries. Nothing of them runs at build time; the
+ * type-only imports put the packages in the module graph, so that `deno install --entrypoint`
+ * (as CI runs it) caches them along with everything else.
+ */
+export type SiteLibraries = { vega: View; vegaLite: TopLevelSpec; vegaEmbed: EmbedOptions };
+
 /** Paths of the Vega scripts relative to the site root, in the order a page must load them. */
 export const VEGA_SCRIPTS: readonly string[] = [
   "assets/vega/vega.min.js",
@@ -59,25 +70,8 @@ const COPIES: AssetCopy[] = [
 
 const LICENSED = ["katex", "highlight.js", "vega", "vega-lite", "vega-embed"];
 
-/**
- * The folder of an npm package named in `deno.json`'s imports, in Deno's cache.
- *
- * @param name The import name, e.g. `"vega-embed"`.
- * @returns The absolute folder path.
- * @throws {Error} When the package is not installed; the message says how to install it.
- */
-export async function packageDir(name: string): Promise<string> {
-  let resolved: string;
-  try {
-    resolved = import.meta.resolve(name);
-  } catch (err) {
-    throw new Error(`"${name}" is not in deno.json's imports: ${(err as Error).message}`);
-  }
-  if (!resolved.startsWith("file:")) {
-    throw new Error(
-      `the npm package "${name}" (${resolved}) is not installed; run \`deno install\` once`,
-    );
-  }
+/** Finds the package root above a resolved entry point, or `null` when it is not on disk. */
+async function findPackageRoot(name: string, resolved: string): Promise<string | null> {
   const namedHere = async (dir: URL) => {
     try {
       return JSON.parse(await Deno.readTextFile(new URL("package.json", dir))).name === name;
@@ -93,8 +87,65 @@ export async function packageDir(name: string): Promise<string> {
     if (await namedHere(dir)) found = dir;
     else if (found !== null) break;
   }
-  if (found === null) throw new Error(`no package.json named "${name}" above ${resolved}`);
-  return decodeURIComponent(found.pathname).replace(/\/$/, "");
+  return found === null ? null : decodeURIComponent(found.pathname).replace(/\/$/, "");
+}
+
+let installing: Promise<void> | undefined;
+
+/**
+ * Caches the npm packages of this module's graph (`deno install --frozen --entrypoint`), for a
+ * checkout where nothing has fetched the browser libraries yet: `deno run` does not fetch what is
+ * only imported for its types.
+ */
+function installPackages(): Promise<void> {
+  installing ??= (async () => {
+    const root = decodeURIComponent(new URL("../../", import.meta.url).pathname);
+    const self = decodeURIComponent(new URL(import.meta.url).pathname);
+    const { success, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["install", "--frozen", "--entrypoint", self],
+      cwd: root,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!success) {
+      throw new Error(
+        `\`deno install --frozen --entrypoint ${self}\` failed:\n${
+          new TextDecoder().decode(stderr)
+        }`,
+      );
+    }
+  })();
+  return installing;
+}
+
+/**
+ * The folder of an npm package named in `deno.json`'s imports, in Deno's cache; the package is
+ * fetched (as `deno.lock` pins it) when it is not there yet.
+ *
+ * @param name The import name, e.g. `"vega-embed"`.
+ * @returns The absolute folder path.
+ * @throws {Error} When the name is not in `deno.json` or the package cannot be fetched.
+ */
+export async function packageDir(name: string): Promise<string> {
+  const resolve = () => {
+    try {
+      return import.meta.resolve(name);
+    } catch (err) {
+      throw new Error(`"${name}" is not in deno.json's imports: ${(err as Error).message}`);
+    }
+  };
+  let resolved = resolve();
+  let dir = resolved.startsWith("file:") ? await findPackageRoot(name, resolved) : null;
+  if (dir === null) {
+    await installPackages();
+    resolved = resolve();
+    dir = resolved.startsWith("file:") ? await findPackageRoot(name, resolved) : null;
+  }
+  if (dir === null) {
+    throw new Error(`the npm package "${name}" is not installed (resolved to ${resolved})`);
+  }
+  return dir;
 }
 
 /** Which version of each copied package the site carries, for the page footer and the report. */

@@ -81,34 +81,64 @@ export function externalCssResources(css: string): ExternalResource[] {
  */
 export function externalResources(html: string): ExternalResource[] {
   const found: ExternalResource[] = [];
-  // Inline styles first, then blank out the bodies that are not markup.
   for (const m of html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi)) {
     found.push(...externalCssResources(m[1]));
   }
-  const markup = html
+  for (const { element, name, value } of attributes(markupOnly(html))) {
+    const local = name.includes(":") ? name.slice(name.indexOf(":") + 1) : name;
+    if (name === "style") {
+      found.push(...externalCssResources(value).map((r) => ({ ...r, element })));
+    } else if (FETCHING.has(local)) {
+      const urls = local.endsWith("srcset") ? srcsetUrls(value) : [value];
+      for (const url of urls) {
+        if (isExternalUrl(url)) found.push({ element, attribute: name, url });
+      }
+    } else if (local === "href" && HREF_FETCHED.has(element) && isExternalUrl(value)) {
+      found.push({ element, attribute: name, url: value });
+    }
+  }
+  return found;
+}
+
+/** The page without comments and without the bodies of scripts and styles. */
+function markupOnly(html: string): string {
+  return html
     .replace(/<!--[\s\S]*?-->/g, "")
     .replace(/(<script\b[^>]*>)[\s\S]*?(<\/script\s*>)/gi, "$1$2")
     .replace(/(<style\b[^>]*>)[\s\S]*?(<\/style\s*>)/gi, "$1$2");
+}
+
+/** Every attribute of every start tag, in order, with its element (names in lower case). */
+function* attributes(
+  markup: string,
+): Generator<{ element: string; name: string; value: string }> {
   const tag =
     /<([a-zA-Z][a-zA-Z0-9:-]*)((?:\s+[^\s=>\/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*\/?>/g;
   const attr = /([^\s=>\/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
   for (const t of markup.matchAll(tag)) {
     const element = t[1].toLowerCase();
     for (const a of (t[2] ?? "").matchAll(attr)) {
-      const name = a[1].toLowerCase();
       const value = decodeEntities(a[2] ?? a[3] ?? a[4] ?? "");
-      const local = name.includes(":") ? name.slice(name.indexOf(":") + 1) : name;
-      if (name === "style") {
-        found.push(...externalCssResources(value).map((r) => ({ ...r, element })));
-      } else if (FETCHING.has(local)) {
-        const urls = local.endsWith("srcset") ? srcsetUrls(value) : [value];
-        for (const url of urls) {
-          if (isExternalUrl(url)) found.push({ element, attribute: name, url });
-        }
-      } else if (local === "href" && HREF_FETCHED.has(element) && isExternalUrl(value)) {
-        found.push({ element, attribute: name, url: value });
-      }
+      yield { element, name: a[1].toLowerCase(), value };
     }
   }
-  return found;
+}
+
+/**
+ * The addresses of the page's links (`<a href>`) meant to stay on this disk or server: without a
+ * scheme and not just a `#fragment`. The build checks that each is relative and leads to a file
+ * it wrote.
+ *
+ * @param html The page.
+ * @returns The addresses as written, in order.
+ */
+export function siteLinks(html: string): string[] {
+  const links: string[] = [];
+  for (const { element, name, value } of attributes(markupOnly(html))) {
+    if (element !== "a" || name !== "href") continue;
+    const url = value.trim();
+    if (url === "" || url.startsWith("#") || /^[a-z][a-z0-9+.-]*:/i.test(url)) continue;
+    links.push(url);
+  }
+  return links;
 }

@@ -99,18 +99,15 @@ export function renderNotebook(
   const problems: RenderProblem[] = [];
   let attachments: Cell["attachments"] = undefined;
   const rewrite = options.rewriteUrl ?? ((url: string) => url);
-  const markdown = createMarkdown({
-    math,
-    slugger,
-    rewriteUrl(url, kind) {
-      if (url.startsWith("attachment:")) {
-        const bundle = attachments?.[decodeURIComponent(url.slice("attachment:".length))];
-        const mime = bundle ? Object.keys(bundle)[0] : undefined;
-        if (bundle && mime) return `data:${mime};base64,${joinText(bundle[mime]).trim()}`;
-      }
-      return rewrite(url, kind);
-    },
-  });
+  const rewriteUrl = (url: string, kind: "link" | "image") => {
+    if (url.startsWith("attachment:")) {
+      const bundle = attachments?.[decodeURIComponent(url.slice("attachment:".length))];
+      const mime = bundle ? Object.keys(bundle)[0] : undefined;
+      if (bundle && mime) return `data:${mime};base64,${joinText(bundle[mime]).trim()}`;
+    }
+    return rewrite(url, kind);
+  };
+  const markdown = createMarkdown({ math, slugger, rewriteUrl });
   let ids = 0;
   const outputCtx: OutputContext = {
     markdown,
@@ -175,7 +172,7 @@ export function renderNotebook(
   const finalTitle = title ?? options.fallbackTitle ?? "Untitled";
   // The index renders its own copy of the title and summary: a throwaway slugger and math
   // renderer keep the page's heading ids and macro state untouched.
-  const inlineMd = createMarkdown({ math: new MathRenderer(), slugger: new Slugger() });
+  const inlineMd = createMarkdown({ math: new MathRenderer(), slugger: new Slugger(), rewriteUrl });
   const titleHtml = title === null
     ? escapeHtml(finalTitle)
     : inlineMd(titleSource).trim().replace(/^<p>|<\/p>$/g, "");
