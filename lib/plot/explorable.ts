@@ -1,0 +1,481 @@
+/**
+ * Explorables: figures with sliders that redraw at once, in the browser, with
+ * no kernel behind them.
+ *
+ * An explorable is one or more *panels* (see `closedFormPanel` and
+ * `gridLinesPanel` / `gridSurfacePanel`) sharing a set of {@link Slider}s.
+ * Each slider becomes a Vega-Lite v5 parameter bound to a range input
+ * (`bind: { input: "range" }`); the panels either evaluate closed forms per
+ * point as Vega expressions, or pick the matching run out of a grid of runs
+ * precomputed in the notebook. Either way the spec carries everything it
+ * needs, so the figure stays live in JupyterLab 4, Notebook 7 and the course
+ * site, offline.
+ *
+ * The SVG in the same MIME bundle is rendered with every slider at its
+ * default, and the title carries a line with those settings, so a static
+ * viewer (GitHub, nbconvert) still shows a correct, labelled picture.
+ *
+ * @module
+ */
+
+import * as vega from "vega";
+import { show } from "../_validate.ts";
+import { checkExpression, checkSlider, gridValue, jsonBytes, wholeSteps } from "./_explorable.ts";
+import {
+  compileVegaLite,
+  type Figure,
+  figure,
+  VEGA_LITE_SCHEMA,
+  type VegaLiteSpec,
+} from "./figure.ts";
+
+/**
+ * A slider: a number the reader drags between `min` and `max` in steps of
+ * `step`, starting at `value`. In Vega expressions (closed forms, captions)
+ * its current value is the bare identifier `name`.
+ */
+export interface Slider {
+  /**
+   * The parameter's name: an identifier (`alpha`, `eta`, `logEps`), unique
+   * among the figure's sliders. Expressions refer to the slider by it.
+   */
+  name: string;
+  /** The smallest value. */
+  min: number;
+  /** The largest value; must be `min + k·step` for a whole number k. */
+  max: number;
+  /** The step between values, > 0. Grid panels run once per value. */
+  step: number;
+  /** The default: where the slider starts and what the static SVG shows. On the grid. */
+  value: number;
+  /**
+   * The text beside the slider and in the caption, e.g. `"α"`.
+   * @default {name}
+   */
+  label?: string;
+  /**
+   * A d3-format specifier for the value in the caption, e.g. `".3f"` or `"~g"`.
+   * @default {as many decimals as `step` has}
+   */
+  format?: string;
+}
+
+/**
+ * One panel of an explorable: a Vega-Lite unit or layer spec (no `$schema`,
+ * no `params`) whose expressions may use the sliders, and the sliders it uses.
+ *
+ * The rows a panel draws carry `series` (a string), `x`, `y` and, for paths,
+ * `i` (the index along the curve); {@link explorableData} reads them back.
+ * The panel builders of this library follow that convention; a hand-made
+ * panel should too.
+ */
+export interface ExplorablePanel {
+  /** The panel's Vega-Lite spec. */
+  readonly spec: VegaLiteSpec;
+  /** The sliders the panel's expressions use. */
+  readonly sliders: readonly Slider[];
+}
+
+/** Options of {@link explorable}. */
+export interface ExplorableOptions {
+  /**
+   * The figure's title (first line); the second line shows the slider settings.
+   * @default {none: only the settings line}
+   */
+  title?: string;
+  /**
+   * A Vega expression for the settings line under the title, e.g.
+   * `"'β₂ = ' + format(1 - pow(10, k), '.3f')"`.
+   * @default {"label = value" for every slider, e.g. "α = 0.90 · t = 9"}
+   */
+  caption?: string;
+  /**
+   * The one-line `text/plain` description.
+   * @default {the title and the sliders with their ranges and defaults}
+   */
+  description?: string;
+  /**
+   * Panels per row; more panels wrap onto further rows.
+   * @default {all panels in one row}
+   */
+  columns?: number;
+  /**
+   * The most bytes the spec (JSON, UTF-8, inline data included) may take.
+   * @default {1_000_000}
+   */
+  maxBytes?: number;
+}
+
+/** A rendered explorable: a {@link Figure} whose spec has bound range parameters. */
+export interface ExplorableFigure extends Figure {
+  /** The sliders, in the order they appear under the figure. */
+  readonly sliders: readonly Slider[];
+  /** Size of the spec as JSON in UTF-8 bytes (what a notebook or page stores). */
+  readonly bytes: number;
+}
+
+/** What one panel draws for one setting of the sliders: per series, the points in order. */
+export type PanelData = Record<string, SeriesData>;
+
+/** The points of one series as drawn, in order of `i`. */
+export interface SeriesData {
+  /** The index along the curve (sampled variable or step). */
+  i: number[];
+  /** The x values. */
+  x: number[];
+  /** The y values. */
+  y: number[];
+}
+
+/**
+ * Checks a list of sliders (at least one, unique names) and fills in their
+ * defaults. Panel builders call it; so may a hand-made panel.
+ *
+ * @param where The argument's name, for error messages.
+ * @param sliders The sliders.
+ * @returns Checked copies, with `label` and `format` filled in.
+ * @throws {TypeError|RangeError} naming the slider and field that is wrong.
+ *
+ * @example
+ * ```ts
+ * import { checkSliders } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const [alpha] = checkSliders("sliders", [
+ *   { name: "alpha", min: 0, max: 0.98, step: 0.02, value: 0.9, label: "α" },
+ * ]);
+ * assert.equal(alpha.format, ".2f");
+ * assert.throws(
+ *   () => checkSliders("sliders", [{ name: "alpha", min: 0, max: 1, step: 0.3, value: 0 }]),
+ *   RangeError,
+ * );
+ * ```
+ */
+export function checkSliders(where: string, sliders: unknown): Required<Slider>[] {
+  if (!Array.isArray(sliders)) {
+    throw new TypeError(`\`${where}\` must be an array of sliders, got ${show(sliders)}`);
+  }
+  if (sliders.length === 0) {
+    throw new RangeError(`\`${where}\` must hold at least one slider, got none`);
+  }
+  const out = sliders.map((s, i) => checkSlider(`${where}[${i}]`, s));
+  const seen = new Set<string>();
+  for (const s of out) {
+    if (seen.has(s.name)) {
+      throw new RangeError(`\`${where}\` has two sliders named ${show(s.name)}`);
+    }
+    seen.add(s.name);
+  }
+  return out;
+}
+
+/**
+ * Every value a slider can take, from `min` to `max` in steps of `step`
+ * (rounded to 12 significant digits, so `0.1 + 2·0.1` is `0.3`). Grid
+ * panels run once for each combination of these.
+ *
+ * @param slider The slider.
+ * @returns The values, ascending.
+ *
+ * @example
+ * ```ts
+ * import { sliderValues } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(sliderValues({ name: "a", min: 0.1, max: 0.5, step: 0.1, value: 0.3 }), [
+ *   0.1, 0.2, 0.3, 0.4, 0.5,
+ * ]);
+ * ```
+ */
+export function sliderValues(slider: Slider): number[] {
+  const s = checkSlider("slider", slider);
+  const n = wholeSteps(s.max - s.min, s.step);
+  return Array.from({ length: n + 1 }, (_, k) => gridValue(s, k));
+}
+
+/** The settings line: `'α = ' + format(alpha, '.2f') + '   ' + …`. */
+function defaultCaption(sliders: readonly Required<Slider>[]): string {
+  return sliders
+    .map((s) =>
+      `${JSON.stringify(`${s.label} = `)} + format(${s.name}, ${JSON.stringify(s.format)})`
+    )
+    .join(" + ' · ' + ");
+}
+
+function describeSliders(sliders: readonly Required<Slider>[]): string {
+  return sliders
+    .map((s) => `${s.label} ∈ [${s.min}, ${s.max}] step ${s.step} (shown at ${s.value})`)
+    .join(", ");
+}
+
+function sameSlider(a: Required<Slider>, b: Required<Slider>): boolean {
+  return a.min === b.min && a.max === b.max && a.step === b.step && a.value === b.value &&
+    a.label === b.label && a.format === b.format;
+}
+
+/**
+ * Makes an explorable figure: the panels side by side (or in rows of
+ * `columns`), one range slider per distinct slider of the panels, a title
+ * whose second line shows the current settings, and the static SVG rendered
+ * at the sliders' defaults.
+ *
+ * In JupyterLab 4 and Notebook 7 the `application/vnd.vegalite.v5+json`
+ * output draws the sliders under the figure, and dragging one re-evaluates
+ * the panels in the browser: no kernel is needed, so the figure also works
+ * in the built course pages and in a notebook whose kernel has stopped.
+ *
+ * @param panels One panel or several, from `closedFormPanel`,
+ *   `gridLinesPanel`, `gridSurfacePanel` or made by hand.
+ * @param options See {@link ExplorableOptions}.
+ * @returns The figure, with its sliders and its size in bytes.
+ * @throws {RangeError} when two panels define a slider of the same name
+ *   differently, or the spec is larger than `maxBytes`.
+ * @throws {Error} when vega-lite rejects a panel.
+ *
+ * @example An EMA's weights, with a slider for α
+ * ```ts
+ * import { closedFormPanel, explorable, explorableData, emaWeights } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const alpha = { name: "alpha", label: "α", min: 0.5, max: 0.98, step: 0.02, value: 0.9 };
+ * const fig = await explorable(
+ *   closedFormPanel([alpha], {
+ *     variable: { name: "s", from: 0, to: 19 },
+ *     curves: [{ name: "weight", y: "pow(alpha, 19 - datum.s) * (1 - alpha)" }],
+ *     mark: "stem",
+ *   }),
+ *   { title: "EMA weights" },
+ * );
+ * assert.equal(fig.sliders[0].value, 0.9);
+ * assert.match(fig.svg, /α = 0\.90/); // the static picture names its setting
+ * const [panel] = await explorableData(fig, { alpha: 0.5 });
+ * const lib = emaWeights(19, 0.5);
+ * panel.weight.y.forEach((w, s) => assert.ok(Math.abs(w - lib[s]) < 1e-15));
+ * ```
+ */
+export async function explorable(
+  panels: ExplorablePanel | readonly ExplorablePanel[],
+  options: ExplorableOptions = {},
+): Promise<ExplorableFigure> {
+  const list = Array.isArray(panels) ? panels : [panels as ExplorablePanel];
+  if (list.length === 0) throw new RangeError("`panels` must hold at least one panel, got none");
+  const known = ["title", "caption", "description", "columns", "maxBytes"];
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`\`explorable\` options must be an object, got ${show(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(
+        `\`explorable\` has no option \`${key}\`; known options: ${known.join(", ")}`,
+      );
+    }
+  }
+  const sliders: Required<Slider>[] = [];
+  list.forEach((panel, p) => {
+    if (panel === null || typeof panel !== "object" || typeof panel.spec !== "object") {
+      throw new TypeError(`\`panels[${p}]\` must be a panel { spec, sliders }, got ${show(panel)}`);
+    }
+    if ("params" in panel.spec || "$schema" in panel.spec) {
+      throw new TypeError(
+        `\`panels[${p}].spec\` must have no \`params\` and no \`$schema\`: explorable adds them`,
+      );
+    }
+    for (const s of checkSliders(`panels[${p}].sliders`, panel.sliders)) {
+      const other = sliders.find((o) => o.name === s.name);
+      if (other === undefined) sliders.push(s);
+      else if (!sameSlider(other, s)) {
+        throw new RangeError(
+          `\`panels[${p}].sliders\` defines ${show(s.name)} differently from an earlier panel; ` +
+            `pass the same slider object to every panel that uses it`,
+        );
+      }
+    }
+  });
+  const title = options.title;
+  if (title !== undefined && typeof title !== "string") {
+    throw new TypeError(`\`title\` must be a string, got ${show(title)}`);
+  }
+  const caption = options.caption === undefined
+    ? defaultCaption(sliders)
+    : checkExpression("caption", options.caption, sliders);
+  const columns = options.columns;
+  if (columns !== undefined && !(Number.isInteger(columns) && columns >= 1)) {
+    throw new RangeError(`\`columns\` must be an integer >= 1, got ${show(columns)}`);
+  }
+  const maxBytes = options.maxBytes ?? 1_000_000;
+  if (!(Number.isInteger(maxBytes) && maxBytes > 0)) {
+    throw new RangeError(`\`maxBytes\` must be an integer > 0, got ${show(maxBytes)}`);
+  }
+
+  const named = list.map((panel, p) => ({ ...structuredClone(panel.spec), name: `p${p}` }));
+  const body = named.length === 1
+    ? named[0]
+    : columns === undefined || columns >= named.length
+    ? { hconcat: named, spacing: 24 }
+    : { concat: named, columns, spacing: 24 };
+  // Panels keep their own colours and legends (vega-lite would merge them across a concat).
+  const resolve = named.length === 1
+    ? {}
+    : { resolve: { scale: { color: "independent" }, legend: { color: "independent" } } };
+  const spec = {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: { expr: title === undefined ? caption : `[${JSON.stringify(title)}, ${caption}]` },
+      anchor: "start",
+    },
+    params: sliders.map((s) => ({
+      name: s.name,
+      value: s.value,
+      bind: { input: "range", min: s.min, max: s.max, step: s.step, name: `${s.label} ` },
+    })),
+    ...body,
+    ...resolve,
+  } as unknown as VegaLiteSpec;
+  const bytes = jsonBytes(spec);
+  if (bytes > maxBytes) {
+    throw new RangeError(
+      `the explorable's spec must be at most \`maxBytes\` = ${maxBytes} bytes, got ${bytes}; ` +
+        `use a coarser grid (larger slider steps), shorter runs or fewer points`,
+    );
+  }
+  const description = options.description ??
+    `explorable${title === undefined ? "" : ` "${title}"`}: ${list.length} panel${
+      list.length === 1 ? "" : "s"
+    }; sliders ${describeSliders(sliders)}`;
+  const fig = await figure(spec, { description });
+  return Object.freeze({
+    ...fig,
+    sliders: Object.freeze(sliders.map((s) => Object.freeze(s))),
+    bytes,
+  });
+}
+
+/** The sliders of an explorable's spec: its top-level params bound to range inputs. */
+function slidersOf(spec: VegaLiteSpec): Required<Slider>[] {
+  const params = (spec as { params?: unknown[] }).params ?? [];
+  const out: Required<Slider>[] = [];
+  for (const p of params as Record<string, unknown>[]) {
+    const bind = p.bind as Record<string, unknown> | undefined;
+    if (bind?.input !== "range") continue;
+    out.push(checkSlider(`params ${show(p.name)}`, {
+      name: p.name,
+      min: bind.min,
+      max: bind.max,
+      step: bind.step,
+      value: p.value,
+    }));
+  }
+  return out;
+}
+
+interface SceneNode {
+  marktype?: string;
+  name?: string;
+  items?: SceneNode[];
+  datum?: Record<string, unknown>;
+}
+
+/**
+ * What an explorable draws for a setting of its sliders, read back from
+ * Vega's own evaluation of the spec (a headless Vega view, as in the
+ * browser): for each panel, each series' points in order. Use it to check
+ * that the picture is right, e.g. that the default view equals a run of the
+ * library.
+ *
+ * Rows are collected from the marks of each panel whose data carries a
+ * string `series` and numeric `x` and `y` (contours and reference lines are
+ * left out); points drawn by two marks (a stem's rule and dot) count once.
+ *
+ * @param fig An explorable figure, or its spec.
+ * @param values Slider values to set, by name; the others stay at their defaults.
+ * @returns One {@link PanelData} per panel, in panel order.
+ * @throws {RangeError} for an unknown slider name or a value off its grid.
+ *
+ * @example
+ * ```ts
+ * import { closedFormPanel, explorable, explorableData } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const k = { name: "k", min: 1, max: 3, step: 1, value: 2 };
+ * const fig = await explorable(closedFormPanel([k], {
+ *   variable: { name: "x", from: 0, to: 4 },
+ *   curves: [{ name: "power", y: "pow(datum.x, k)" }],
+ * }));
+ * assert.deepEqual((await explorableData(fig))[0].power.y, [0, 1, 4, 9, 16]);
+ * assert.deepEqual((await explorableData(fig, { k: 3 }))[0].power.y, [0, 1, 8, 27, 64]);
+ * ```
+ */
+export async function explorableData(
+  fig: ExplorableFigure | VegaLiteSpec,
+  values: Readonly<Record<string, number>> = {},
+): Promise<PanelData[]> {
+  const spec = (fig as ExplorableFigure).spec !== undefined && "svg" in fig
+    ? (fig as ExplorableFigure).spec
+    : fig as VegaLiteSpec;
+  const sliders = slidersOf(spec);
+  for (const [name, v] of Object.entries(values)) {
+    const s = sliders.find((x) => x.name === name);
+    if (s === undefined) {
+      throw new RangeError(
+        `\`values\` names ${show(name)}, which is not a slider; sliders: ${
+          sliders.map((x) => x.name).join(", ") || "none"
+        }`,
+      );
+    }
+    if (
+      typeof v !== "number" || !(v >= s.min - 1e-12 && v <= s.max + 1e-12) ||
+      wholeSteps(v - s.min, s.step) < 0
+    ) {
+      throw new RangeError(
+        `\`values.${name}\` must be one of ${s.min} + k·${s.step} in [${s.min}, ${s.max}], got ${
+          show(v)
+        }`,
+      );
+    }
+  }
+  const { vega: vgSpec } = compileVegaLite(structuredClone(spec) as VegaLiteSpec);
+  const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
+  try {
+    for (const [name, v] of Object.entries(values)) view.signal(name, v);
+    await view.runAsync();
+    const panels: PanelData[] = [];
+    const seen = new Set<object>();
+    const visit = (node: SceneNode) => {
+      if (node.marktype !== undefined && node.marktype !== "group" && node.name) {
+        const m = /^p(\d+)_/.exec(node.name);
+        if (m !== null) {
+          const p = Number(m[1]);
+          for (const item of node.items ?? []) {
+            const d = item.datum;
+            if (
+              d === undefined || seen.has(d) || typeof d.series !== "string" ||
+              typeof d.x !== "number" || typeof d.y !== "number"
+            ) continue;
+            seen.add(d);
+            while (panels.length <= p) panels.push({});
+            const series = panels[p][d.series] ??= { i: [], x: [], y: [] };
+            series.i.push(typeof d.i === "number" ? d.i : series.i.length);
+            series.x.push(d.x);
+            series.y.push(d.y);
+          }
+        }
+      }
+      for (const child of node.items ?? []) visit(child);
+    };
+    visit((view.scenegraph() as unknown as { root: SceneNode }).root);
+    for (const panel of panels) {
+      for (const s of Object.values(panel)) {
+        const order = s.i.map((_, k) => k).sort((a, b) => s.i[a] - s.i[b]);
+        s.i = order.map((k) => s.i[k]);
+        s.x = order.map((k) => s.x[k]);
+        s.y = order.map((k) => s.y[k]);
+      }
+    }
+    const count = (spec as { hconcat?: unknown[]; concat?: unknown[] }).hconcat?.length ??
+      (spec as { concat?: unknown[] }).concat?.length ?? 1;
+    while (panels.length < count) panels.push({});
+    return panels;
+  } finally {
+    view.finalize();
+  }
+}
