@@ -260,7 +260,7 @@ Deno.test({
       await t.step("figures: every figure drawn with all its series, Vega-Lite live", async () => {
         const { context, page, traffic } = await open("02_figures.html");
         try {
-          assert.deepEqual(await vegaStates(page), ["ready", "ready", "ready"]);
+          assert.deepEqual(await vegaStates(page), ["ready", "ready", "ready", "ready"]);
           const figures = page.locator("figure.output-vega");
           // 1: hand-made bundle, 3 learning rates; 2: lineChart from the library, 3 series
           for (const i of [0, 1]) {
@@ -292,7 +292,7 @@ Deno.test({
         }
       });
 
-      await t.step("explorable: moving the slider redraws the chart", async () => {
+      await t.step("explorables: moving a slider redraws the chart", async () => {
         const { context, page, traffic } = await open("02_figures.html");
         try {
           await vegaStates(page);
@@ -313,6 +313,22 @@ Deno.test({
               .signal("eta")
           );
           assert.equal(eta, 0.4);
+          // the library's explorable: its α slider redraws the stems and the caption
+          const ema = page.locator("figure.output-vega").nth(3);
+          const live = ema.locator(".vega-live svg.marks");
+          assert.match(await live.innerHTML(), /α = 0\.90/);
+          const drawn = await live.innerHTML();
+          await ema.locator(".vega-bindings input[type=range]").evaluate(
+            (input: HTMLInputElement) => {
+              input.value = "0.5";
+              input.dispatchEvent(new Event("input", { bubbles: true }));
+            },
+          );
+          await page.waitForFunction(
+            ([el, html]) => (el as Element).innerHTML !== html,
+            [await live.elementHandle(), drawn] as const,
+          );
+          assert.match(await live.innerHTML(), /α = 0\.50/);
           assertClean(traffic, "02_figures.html (slider)");
         } finally {
           await context.close();
@@ -368,7 +384,7 @@ Deno.test({
           const page = await context.newPage();
           const root = new URL(`file://${outDir}/`).href;
           await page.goto(`${root}02_figures.html`);
-          assert.deepEqual(await vegaStates(page), ["ready", "ready", "ready"]);
+          assert.deepEqual(await vegaStates(page), ["ready", "ready", "ready", "ready"]);
           assert.equal(await page.evaluate(() => document.fonts.check("16px KaTeX_Main")), true);
           const outside = requests.filter((u) => !u.startsWith(root) && !u.startsWith("data:"));
           assert.deepEqual(outside, []);

@@ -198,7 +198,7 @@ Deno.test("build: the fixture notebooks become an offline static site", async (t
     await t.step("figures: inline SVG with every series, live Vega-Lite with SVG fallback", () => {
       const doc = pages[1];
       const vega = [...doc.querySelectorAll("figure.output-vega")];
-      assert.equal(vega.length, 3);
+      assert.equal(vega.length, 4);
       // a hand-made bundle keeps its SVG (three series) as the fallback
       assert.equal(vega[0].querySelectorAll(".vega-fallback svg path.series").length, 3);
       const spec = JSON.parse(one(vega[0], "script.vega-spec").textContent);
@@ -211,8 +211,16 @@ Deno.test("build: the fixture notebooks become an offline static site", async (t
         vega[1].querySelectorAll(".vega-fallback svg .role-legend-symbol path").length,
         3,
       );
-      // the explorable has no SVG; its text is the fallback
+      // the hand-made explorable has no SVG; its text is the fallback
       assert.ok(vega[2].querySelector(".vega-fallback .output-text"));
+      // the library's explorable: a slider bound to α, its SVG (at α = 0.9) as the fallback
+      const params = JSON.parse(one(vega[3], "script.vega-spec").textContent).params;
+      assert.ok(
+        params.some((p: { name: string; bind?: { input: string } }) =>
+          p.name === "alpha" && p.bind?.input === "range"
+        ),
+      );
+      assert.ok(vega[3].querySelector(".vega-fallback svg"));
       // the SVG-only figure is inline, two series
       const plain = doc.querySelectorAll(".cell-outputs > .output-svg svg");
       assert.equal(plain.length, 1);
