@@ -208,6 +208,57 @@ Deno.test("explorable: specs are Vega-Lite v5 with parameters bound to range sli
       );
     },
   );
+  await t.step("a series has one colour in every panel; `dashed` series are dashed", async () => {
+    const colours = (spec: unknown) => {
+      const found: Record<string, string> = {};
+      const walk = (node: unknown, key = ""): void => {
+        if (key === "data" || node === null || typeof node !== "object") return;
+        if (Array.isArray(node)) return node.forEach((n) => walk(n));
+        const color = (node as {
+          encoding?: {
+            color?: { field?: string; scale?: { domain?: string[]; range?: string[] } };
+          };
+        })
+          .encoding?.color;
+        if (color?.field === "series" && color.scale?.domain) {
+          color.scale.domain.forEach((name, k) => {
+            const c = color.scale!.range![k];
+            assert.ok(
+              found[name] === undefined || found[name] === c,
+              `${name}: ${found[name]} vs ${c}`,
+            );
+            found[name] = c;
+          });
+        }
+        for (const [k, v] of Object.entries(node)) walk(v, k);
+      };
+      walk(spec);
+      return found;
+    };
+    const adamColours = colours(figures.adam.spec);
+    assert.deepEqual(Object.keys(adamColours).sort(), ["kingma", "notes"]);
+    assert.notEqual(adamColours.kingma, adamColours.notes);
+    const fig = await explorable(
+      gridLinesPanel([eta], ({ eta }) => ({ w: [1, 2, 3].map((x) => x * eta), bound: [2, 2, 2] }), {
+        dashed: ["bound"],
+      }),
+    );
+    assert.deepEqual(fig.warnings, []);
+    const dash = (fig.spec as unknown as {
+      encoding: { strokeDash: { scale: { domain: string[]; range: number[][] } } };
+    }).encoding.strokeDash.scale;
+    assert.deepEqual(dash.range[dash.domain.indexOf("bound")], [6, 4]);
+    assert.deepEqual(dash.range[dash.domain.indexOf("w")], [1, 0]);
+    // drawn dashed in the SVG: of the two lines, one has the dash array (and so has its legend entry)
+    const lines = fig.svg.match(/<path [^>]*aria-roledescription="line mark"[^>]*>/g) ?? [];
+    assert.equal(lines.length, 2);
+    assert.equal(lines.filter((p) => p.includes('stroke-dasharray="6,4"')).length, 1);
+    assert.equal(fig.svg.match(/stroke-dasharray="6,4"/g)?.length, 2);
+    assert.throws(
+      () => gridLinesPanel([eta], () => ({ w: [1, 2] }), { dashed: ["wall"] }),
+      /`dashed` names "wall", which is not a series/,
+    );
+  });
   await t.step("panels side by side, or in rows of `columns`", () => {
     assert.equal((figures.momentum.spec as { hconcat?: unknown[] }).hconcat?.length, 2);
     const schedules = figures.schedules.spec as { concat?: unknown[]; columns?: number };

@@ -20,6 +20,7 @@
 
 import * as vega from "vega";
 import { show } from "../_validate.ts";
+import { PALETTE } from "./_data.ts";
 import { checkExpression, checkSlider, gridValue, jsonBytes, wholeSteps } from "./_explorable.ts";
 import {
   compileVegaLite,
@@ -308,15 +309,19 @@ export async function explorable(
   }
 
   const named = list.map((panel, p) => ({ ...structuredClone(panel.spec), name: `p${p}` }));
+  colourSeries(named);
   const body = named.length === 1
     ? named[0]
     : columns === undefined || columns >= named.length
     ? { hconcat: named, spacing: 24 }
     : { concat: named, columns, spacing: 24 };
   // Panels keep their own colours and legends (vega-lite would merge them across a concat).
-  const resolve = named.length === 1
-    ? {}
-    : { resolve: { scale: { color: "independent" }, legend: { color: "independent" } } };
+  const resolve = named.length === 1 ? {} : {
+    resolve: {
+      scale: { color: "independent", strokeDash: "independent" },
+      legend: { color: "independent", strokeDash: "independent" },
+    },
+  };
   const spec = {
     $schema: VEGA_LITE_SCHEMA,
     title: {
@@ -348,6 +353,37 @@ export async function explorable(
     sliders: Object.freeze(sliders.map((s) => Object.freeze(s))),
     bytes,
   });
+}
+
+/**
+ * Gives every series one colour across all panels (the same name, the same
+ * colour), in order of first appearance. The palette starts at its second
+ * colour, so paths stand out from the dark blue of contour lines. Only colour
+ * encodings of the field `series` with an explicit `scale.domain` (those of
+ * the panel builders) are changed.
+ */
+function colourSeries(panels: unknown[]): void {
+  const encodings: { scale: { domain: unknown[]; range?: string[] } }[] = [];
+  const walk = (node: unknown, key = ""): void => {
+    if (key === "data" || key === "datasets" || node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) return node.forEach((n) => walk(n));
+    const color = (node as { encoding?: { color?: Record<string, unknown> } }).encoding?.color;
+    if (
+      color?.field === "series" && color.scale !== null && typeof color.scale === "object" &&
+      Array.isArray((color.scale as { domain?: unknown }).domain)
+    ) {
+      encodings.push(color as { scale: { domain: unknown[] } });
+    }
+    for (const [k, v] of Object.entries(node)) walk(v, k);
+  };
+  walk(panels);
+  const colours = new Map<string, string>();
+  for (const e of encodings) {
+    for (const name of e.scale.domain.map(String)) {
+      if (!colours.has(name)) colours.set(name, PALETTE[(colours.size + 1) % PALETTE.length]);
+    }
+  }
+  for (const e of encodings) e.scale.range = e.scale.domain.map((n) => colours.get(String(n))!);
 }
 
 /** The sliders of an explorable's spec: its top-level params bound to range inputs. */

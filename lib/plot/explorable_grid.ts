@@ -12,7 +12,6 @@ import {
   compact,
   maxPointsOption,
   optionalText,
-  PALETTE,
   pixels,
   precisionOption,
   preparePoints,
@@ -146,6 +145,11 @@ export interface GridLinesPanelOptions {
    */
   precision?: number;
   /**
+   * Names of series drawn dashed, e.g. a bound or a reference curve.
+   * @default {[]}
+   */
+  dashed?: readonly string[];
+  /**
    * Width of the plotting area in pixels.
    * @default {360}
    */
@@ -167,6 +171,7 @@ const LINE_KEYS = [
   "yDomain",
   "maxPoints",
   "precision",
+  "dashed",
   "width",
   "height",
 ];
@@ -248,6 +253,17 @@ export function gridLinesPanel(
   const xLabel = optionalText("xLabel", options.xLabel) ?? "step";
   const yLabel = optionalText("yLabel", options.yLabel) ?? "value";
   const title = optionalText("title", options.title);
+  const dashed = options.dashed ?? [];
+  if (!Array.isArray(dashed)) {
+    throw new TypeError(`\`dashed\` must be an array of series names, got ${show(dashed)}`);
+  }
+  for (const name of dashed) {
+    if (!names!.includes(name)) {
+      throw new RangeError(
+        `\`dashed\` names ${show(name)}, which is not a series; series: ${names!.join(", ")}`,
+      );
+    }
+  }
   const transform = [
     ...gridFilters(checked),
     ...(implicitX
@@ -278,6 +294,17 @@ export function gridLinesPanel(
           ? { orient: "bottom", direction: "horizontal", labelLimit: 280 }
           : null,
       },
+      ...(dashed.length === 0 ? {} : {
+        strokeDash: {
+          field: "series",
+          type: "nominal",
+          title: null,
+          scale: { domain: names, range: names!.map((n) => dashed.includes(n) ? [6, 4] : [1, 0]) },
+          legend: names!.length > 1
+            ? { orient: "bottom", direction: "horizontal", labelLimit: 280 }
+            : null,
+        },
+      }),
       order: { field: "i", type: "quantitative" },
     },
   } as unknown as VegaLiteSpec;
@@ -532,12 +559,11 @@ export function gridSurfacePanel(
     ...(options.levels === undefined ? {} : { levels: options.levels }),
     ...(options.resolution === undefined ? {} : { resolution: options.resolution }),
   };
-  // As in lossSurface: paths start at the second colour, clear of the contours' dark blue.
   const color = {
     field: "series",
     type: "nominal",
     title: null,
-    scale: { domain: names, range: names!.map((_, k) => PALETTE[(k + 1) % PALETTE.length]) },
+    scale: { domain: names },
     legend: { orient: "bottom", direction: "horizontal", labelLimit: 280 },
   };
   const pathLayer = {
