@@ -94,6 +94,7 @@ Deno.test("train: the record", async (t) => {
       batchSize: null,
       shuffle: false,
       seed: 0,
+      dropLast: false,
       maxLoss: 1e12 * run.loss[0],
     });
     assert.equal(
@@ -282,6 +283,29 @@ Deno.test("train: minibatches", async (t) => {
     assert.deepEqual(withoutTime(go(3)), withoutTime(go(3)));
     assert.notDeepEqual([...go(3).loss], [...go(4).loss]);
   });
+  await t.step("dropLast skips the smaller last batch of each epoch", () => {
+    const opt = gradientDescent({ lr: 0.05 });
+    const run = train(lin, opt, { maxSteps: 12, batchSize: 4, dropLast: true });
+    assert.equal(run.settings.dropLast, true);
+    const sampler = minibatches(10, { batchSize: 4, dropLast: true });
+    const w = lin.startPoint();
+    const state = opt.init(w);
+    const g = new Float64Array(lin.dim);
+    for (let s = 0; s < 12; s++) {
+      const batch = sampler.nextBatch();
+      assert.equal(batch.indices.length, 4, `step ${s} used a full batch`);
+      lin.batchGrad(w, batch.indices, g);
+      opt.step(w, g, state);
+    }
+    assert.deepEqual([...run.final], [...w]);
+    const kept = train(lin, gradientDescent({ lr: 0.05 }), { maxSteps: 12, batchSize: 4 });
+    assert.notDeepEqual([...kept.final], [...run.final]);
+  });
+  await t.step("time counts gradients and steps only, and grows", () => {
+    const run = train(lin, adam({ lr: 0.05 }), { maxSteps: 50, batchSize: 3 });
+    assert.equal(run.time.length, 50);
+    for (let s = 1; s < 50; s++) assert.ok(run.time[s] >= run.time[s - 1], `time at step ${s}`);
+  });
 });
 
 Deno.test("train: leaves its inputs alone", async (t) => {
@@ -357,9 +381,10 @@ Deno.test("train: bad input", async (t) => {
     assert.throws(() => train(f, gd, { batchSize: 2 }), /`batchSize` needs a problem on data/);
     assert.throws(
       () => train(f, gd, { shuffle: true }),
-      /`shuffle` and `seed` choose minibatches: they need `batchSize`/,
+      /`shuffle`, `seed` and `dropLast` choose minibatches: they need `batchSize`/,
     );
     assert.throws(() => train(f, gd, { seed: 1 }), /need `batchSize`/);
+    assert.throws(() => train(f, gd, { dropLast: true }), /need `batchSize`/);
     const lin = linearRegression({ samples: 5 });
     assert.throws(
       () => train(lin, gd, { batchSize: 6 }),
