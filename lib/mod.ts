@@ -12,6 +12,15 @@
  * Both are short chains of gradient transformations ({@link chain}), which
  * are exported too so a lesson can assemble its own.
  *
+ * Around them: learning-rate schedules (pure functions of the step index,
+ * e.g. {@link stepDecay}), analysis tools for the lessons (EMA and momentum
+ * weights, power means, the stability bound of gradient descent, unit analysis
+ * with mathjs), problems with their gradients (quadratic forms, Rosenbrock,
+ * seeded linear regression, softmax regression on iris), seeded data utilities
+ * ({@link createRng}, {@link minibatches}), the training loop {@link train}, and
+ * figures and rich displays for Jupyter ({@link lineChart}, {@link lossSurface},
+ * {@link displayRun}).
+ *
  * @example
  * ```ts
  * import { adam, stepDecay } from "@better-gradients/lib";
