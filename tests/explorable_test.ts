@@ -282,6 +282,21 @@ Deno.test("explorable: closed forms draw what the library computes", async (t) =
       assert.ok(close(panel.corrected.y.reduce((x, y) => x + y, 0), 1, 1e-12));
     }
   });
+  await t.step("sliders left out are at their defaults; calls at once do not mix", async () => {
+    await explorableData(fig, { alpha: 0.5, t: 3 });
+    const [again] = await explorableData(fig);
+    assert.equal(again.raw.y.length, 10); // t = 9
+    assert.ok(close(again.raw.y[9], 0.1, 1e-12)); // 1 − α at α = 0.9
+    const [[a], [b], [c]] = await Promise.all([
+      explorableData(fig, { alpha: 0.6, t: 2 }),
+      explorableData(fig, { t: 5 }),
+      explorableData(structuredClone(fig.spec) as VegaLiteSpec, { alpha: 0.6, t: 2 }),
+    ]);
+    assert.deepEqual(a, c);
+    assert.equal(a.raw.y.length, 3);
+    assert.equal(b.raw.y.length, 6);
+    assert.ok(close(b.raw.y[5], 0.1, 1e-12));
+  });
   await t.step("a larger α gives a longer tail of weights", async () => {
     const tail = async (a: number) =>
       (await explorableData(fig, { alpha: a, t: 29 }))[0].raw.y.filter((w) => w > 0.01).length;

@@ -469,49 +469,71 @@ export async function explorableData(
       );
     }
   }
-  const { vega: vgSpec } = compileVegaLite(structuredClone(spec) as VegaLiteSpec);
-  const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
+  // One headless view per frozen spec (an explorable's), reused by later calls one at a time:
+  // parsing a spec with a large grid costs far more than re-running it for new slider values.
+  const cached = Object.isFrozen(spec) ? views.get(spec) : undefined;
+  const entry = cached ?? { view: headlessView(spec), queue: Promise.resolve() };
+  if (cached === undefined && Object.isFrozen(spec)) views.set(spec, entry);
+  const run = entry.queue.then(() => readView(entry.view, spec, sliders, values));
+  entry.queue = run.then(() => {}, () => {});
   try {
-    for (const [name, v] of Object.entries(values)) view.signal(name, v);
-    await view.runAsync();
-    const panels: PanelData[] = [];
-    const seen = new Set<object>();
-    const visit = (node: SceneNode) => {
-      if (node.marktype !== undefined && node.marktype !== "group" && node.name) {
-        const m = /^p(\d+)_/.exec(node.name);
-        if (m !== null) {
-          const p = Number(m[1]);
-          for (const item of node.items ?? []) {
-            const d = item.datum;
-            if (
-              d === undefined || seen.has(d) || typeof d.series !== "string" ||
-              typeof d.x !== "number" || typeof d.y !== "number"
-            ) continue;
-            seen.add(d);
-            while (panels.length <= p) panels.push({});
-            const series = panels[p][d.series] ??= { i: [], x: [], y: [] };
-            series.i.push(typeof d.i === "number" ? d.i : series.i.length);
-            series.x.push(d.x);
-            series.y.push(d.y);
-          }
+    return await run;
+  } finally {
+    if (cached === undefined && !Object.isFrozen(spec)) entry.view.finalize();
+  }
+}
+
+const views = new WeakMap<object, { view: vega.View; queue: Promise<void> }>();
+
+function headlessView(spec: VegaLiteSpec): vega.View {
+  const { vega: vgSpec } = compileVegaLite(structuredClone(spec) as VegaLiteSpec);
+  return new vega.View(vega.parse(vgSpec), { renderer: "none" });
+}
+
+/** Sets every slider (to `values` or its default), runs the view and collects the drawn rows. */
+async function readView(
+  view: vega.View,
+  spec: VegaLiteSpec,
+  sliders: readonly Required<Slider>[],
+  values: Readonly<Record<string, number>>,
+): Promise<PanelData[]> {
+  for (const s of sliders) view.signal(s.name, values[s.name] ?? s.value);
+  await view.runAsync();
+  const panels: PanelData[] = [];
+  const seen = new Set<object>();
+  const visit = (node: SceneNode) => {
+    if (node.marktype !== undefined && node.marktype !== "group" && node.name) {
+      const m = /^p(\d+)_/.exec(node.name);
+      if (m !== null) {
+        const p = Number(m[1]);
+        for (const item of node.items ?? []) {
+          const d = item.datum;
+          if (
+            d === undefined || seen.has(d) || typeof d.series !== "string" ||
+            typeof d.x !== "number" || typeof d.y !== "number"
+          ) continue;
+          seen.add(d);
+          while (panels.length <= p) panels.push({});
+          const series = panels[p][d.series] ??= { i: [], x: [], y: [] };
+          series.i.push(typeof d.i === "number" ? d.i : series.i.length);
+          series.x.push(d.x);
+          series.y.push(d.y);
         }
       }
-      for (const child of node.items ?? []) visit(child);
-    };
-    visit((view.scenegraph() as unknown as { root: SceneNode }).root);
-    for (const panel of panels) {
-      for (const s of Object.values(panel)) {
-        const order = s.i.map((_, k) => k).sort((a, b) => s.i[a] - s.i[b]);
-        s.i = order.map((k) => s.i[k]);
-        s.x = order.map((k) => s.x[k]);
-        s.y = order.map((k) => s.y[k]);
-      }
     }
-    const count = (spec as { hconcat?: unknown[]; concat?: unknown[] }).hconcat?.length ??
-      (spec as { concat?: unknown[] }).concat?.length ?? 1;
-    while (panels.length < count) panels.push({});
-    return panels;
-  } finally {
-    view.finalize();
+    for (const child of node.items ?? []) visit(child);
+  };
+  visit((view.scenegraph() as unknown as { root: SceneNode }).root);
+  for (const panel of panels) {
+    for (const s of Object.values(panel)) {
+      const order = s.i.map((_, k) => k).sort((a, b) => s.i[a] - s.i[b]);
+      s.i = order.map((k) => s.i[k]);
+      s.x = order.map((k) => s.x[k]);
+      s.y = order.map((k) => s.y[k]);
+    }
   }
+  const count = (spec as { hconcat?: unknown[]; concat?: unknown[] }).hconcat?.length ??
+    (spec as { concat?: unknown[] }).concat?.length ?? 1;
+  while (panels.length < count) panels.push({});
+  return panels;
 }
