@@ -32,7 +32,7 @@ const ARTIFACTS = decodeURIComponent(new URL("../test-artifacts/", import.meta.u
 const LESSONS = decodeURIComponent(new URL("../notebooks/", import.meta.url).pathname);
 const NOTEBOOKS = ["05_momentum.ipynb", "06_ema.ipynb"].map((name) => LESSONS + name);
 
-/** The colours the explorables give their series: the palette from its second colour on. */
+/** The colours the explorables give their first three series (orange, red, purple). */
 const FIRST_SERIES = "#f58518";
 const SECOND_SERIES = "#e45756";
 
@@ -256,7 +256,7 @@ Deno.test({
             assert.equal(await path(SECOND_SERIES), gd);
             assert.equal(await path(FIRST_SERIES), gd, "gradient descent does not depend on α");
             // the weights panel: α^0 = 1, every older weight 0
-            const weights = await stems(figure, "#72b7b2");
+            const weights = await stems(figure, "#b279a2");
             assert.equal(weights.length, 30);
             assert.equal(
               weights.filter((h) => h > 1).length,

@@ -356,11 +356,28 @@ export async function explorable(
 }
 
 /**
+ * The series colours of explorables: Tableau 10 (vega-lite's default) reordered
+ * so the first ones stand out from viridis contour lines (blues, teals, greens
+ * and yellows come last).
+ */
+const SERIES_COLOURS = [
+  PALETTE[1], // orange
+  PALETTE[2], // red
+  PALETTE[6], // purple
+  PALETTE[8], // brown
+  PALETTE[7], // pink
+  PALETTE[0], // blue
+  PALETTE[3], // teal
+  PALETTE[4], // green
+  PALETTE[5], // yellow
+  PALETTE[9], // grey
+];
+
+/**
  * Gives every series one colour across all panels (the same name, the same
- * colour), in order of first appearance. The palette starts at its second
- * colour, so paths stand out from the dark blue of contour lines. Only colour
- * encodings of the field `series` with an explicit `scale.domain` (those of
- * the panel builders) are changed.
+ * colour), in order of first appearance, from {@link SERIES_COLOURS}. Only
+ * colour encodings of the field `series` with an explicit `scale.domain`
+ * (those of the panel builders) are changed.
  */
 function colourSeries(panels: unknown[]): void {
   const encodings: { scale: { domain: unknown[]; range?: string[] } }[] = [];
@@ -380,7 +397,9 @@ function colourSeries(panels: unknown[]): void {
   const colours = new Map<string, string>();
   for (const e of encodings) {
     for (const name of e.scale.domain.map(String)) {
-      if (!colours.has(name)) colours.set(name, PALETTE[(colours.size + 1) % PALETTE.length]);
+      if (!colours.has(name)) {
+        colours.set(name, SERIES_COLOURS[colours.size % SERIES_COLOURS.length]);
+      }
     }
   }
   for (const e of encodings) e.scale.range = e.scale.domain.map((n) => colours.get(String(n))!);
