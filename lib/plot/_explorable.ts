@@ -9,7 +9,7 @@ import type { Slider } from "./explorable.ts";
 import type { SurfaceBackground } from "./explorable_closed_form.ts";
 import { lossSurfaceSpec } from "./surface.ts";
 
-/** The field a grid panel stores a slider's value under (prefixed, so it cannot clash with `x`, `y`, …). */
+/** The field a grid panel stores a slider's value under (prefixed: no clash with `x`, `y`, …). */
 export function gridField(slider: Pick<Slider, "name">): string {
   return `p_${slider.name}`;
 }

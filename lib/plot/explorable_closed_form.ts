@@ -322,7 +322,11 @@ function referenceLayers(
  * const lib = stepDecay({ lr: 1, gamma: 0.3, stepSize: 10 });
  * StepLR.y.forEach((eta, t) => assert.ok(Math.abs(eta - lib(t)) < 1e-12));
  * assert.throws(
- *   () => closedFormPanel([gamma], { variable: { name: "t", from: 0, to: 9 }, curves: [{ name: "a", y: "gamma * t" }] }),
+ *   () =>
+ *     closedFormPanel([gamma], {
+ *       variable: { name: "t", from: 0, to: 9 },
+ *       curves: [{ name: "a", y: "gamma * t" }], // t instead of datum.t
+ *     }),
  *   /datum\.t/,
  * );
  * ```
