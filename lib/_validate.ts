@@ -138,20 +138,3 @@ export function knownKeys(name: string, options: object, keys: readonly string[]
     }
   }
 }
-
-/**
- * The index of the first entry of `values` that is NaN or ±Infinity, or −1.
- * Unrolled by eight: x·0 is 0 for finite x and NaN otherwise, and eight
- * independent products keep the loop bound by memory, not by its own latency.
- */
-export function firstNonFinite(values: Float64Array): number {
-  const n = values.length;
-  let i = 0;
-  for (; i + 7 < n; i += 8) {
-    const s = (values[i] * 0 + values[i + 1] * 0) + (values[i + 2] * 0 + values[i + 3] * 0) +
-      ((values[i + 4] * 0 + values[i + 5] * 0) + (values[i + 6] * 0 + values[i + 7] * 0));
-    if (s !== 0) break;
-  }
-  for (; i < n; i++) if (values[i] * 0 !== 0) return i;
-  return -1;
-}

@@ -69,10 +69,9 @@ export interface OptimizerState {
   /** Scratch space for one block of updates (reused; never reallocated). */
   readonly scratch: Float64Array;
   /**
-   * Set when a step stopped part-way, after it had changed some coordinates:
-   * why this state can no longer be used. Further steps throw; make a fresh
-   * state with `init`. (A non-finite gradient does not do this: the step
-   * refuses it before changing anything.)
+   * Set when a step met a non-finite gradient entry and stopped part-way,
+   * after it had updated the coordinates before it: why this state can no
+   * longer be used. Further steps throw; make a fresh state with `init`.
    */
   failed?: string;
 }
@@ -90,8 +89,9 @@ export interface Optimizer {
   init(params: Float64Array): OptimizerState;
   /**
    * One step: `params ← params − update(grads)`, in place. A non-finite
-   * gradient entry throws a `RangeError` naming it before anything changes:
-   * params and state stay as they were, and the run can go on.
+   * gradient entry throws a `RangeError` naming it; the coordinates before it
+   * have then been updated, so the state is marked `failed` and refuses
+   * further steps (see `rejectGradient`).
    */
   step(params: Float64Array, grads: Float64Array, state: OptimizerState): void;
 }
