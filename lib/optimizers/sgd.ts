@@ -147,7 +147,8 @@ export function notesWeightDecay(options: NotesWeightDecayOptions): Optimizer {
 /** Options of {@link sgd}, named as in `torch.optim.SGD`. */
 export interface SgdOptions {
   /**
-   * η > 0 or a schedule `(t) => η_t`.
+   * η > 0 or a schedule `(t) => η_t`. The default is PyTorch's since 2.2;
+   * PyTorch 1.13 had none and required it.
    * @default {1e-3}
    */
   lr?: LearningRate;
