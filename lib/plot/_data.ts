@@ -241,3 +241,56 @@ export const PALETTE = [
   "#9d755d",
   "#bab0ac",
 ] as const;
+
+/** The checked title, axis titles and size of a chart. */
+export interface Frame {
+  title?: string;
+  xLabel: string;
+  yLabel: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Checks the `title`, `xLabel`, `yLabel`, `width` and `height` options, in
+ * that order, filling in the chart's defaults.
+ */
+export function frameOptions(
+  options: {
+    title?: unknown;
+    xLabel?: unknown;
+    yLabel?: unknown;
+    width?: unknown;
+    height?: unknown;
+  },
+  defaults: Omit<Frame, "title">,
+): Frame {
+  return {
+    title: optionalText("title", options.title),
+    xLabel: optionalText("xLabel", options.xLabel) ?? defaults.xLabel,
+    yLabel: optionalText("yLabel", options.yLabel) ?? defaults.yLabel,
+    width: pixels("width", options.width, defaults.width),
+    height: pixels("height", options.height, defaults.height),
+  };
+}
+
+/** The checked point options of a line chart (see {@link preparePoints}). */
+export interface PointOptions {
+  xScale: ScaleType;
+  yScale: ScaleType;
+  maxPoints: number;
+  digits: number;
+}
+
+/** Checks the `xScale`, `yScale`, `maxPoints` and `precision` options, in that order. */
+export function pointOptions(
+  options: { xScale?: unknown; yScale?: unknown; maxPoints?: unknown; precision?: unknown },
+  maxPointsDefault: number,
+): PointOptions {
+  return {
+    xScale: scaleType("xScale", options.xScale),
+    yScale: scaleType("yScale", options.yScale),
+    maxPoints: maxPointsOption(options.maxPoints, maxPointsDefault),
+    digits: precisionOption(options.precision),
+  };
+}

@@ -9,13 +9,14 @@ import { knownKeys, show } from "../_validate.ts";
 import {
   checkSeries,
   compact,
-  optionalText,
+  type Frame,
+  frameOptions,
   PALETTE,
-  pixels,
   precisionOption,
   type SeriesInput,
   seriesSummary,
 } from "./_data.ts";
+import { plotlyTitleEntry, seriesColor, titleEntry, xyTooltip } from "./_spec.ts";
 import {
   type Figure,
   figure,
@@ -67,15 +68,10 @@ export interface BarChartOptions {
 const KEYS = ["kind", "title", "xLabel", "yLabel", "width", "height", "precision"];
 const MAX_BARS = 2000;
 
-interface Prepared {
+interface Prepared extends Frame {
   series: { name: string; x: number[]; y: (number | null)[] }[];
   categories: number[];
   kind: "bar" | "stem";
-  title?: string;
-  xLabel: string;
-  yLabel: string;
-  width: number;
-  height: number;
 }
 
 function prepare(input: SeriesInput, options: BarChartOptions): Prepared {
@@ -101,11 +97,7 @@ function prepare(input: SeriesInput, options: BarChartOptions): Prepared {
     series,
     categories,
     kind,
-    title: optionalText("title", options.title),
-    xLabel: optionalText("xLabel", options.xLabel) ?? "s",
-    yLabel: optionalText("yLabel", options.yLabel) ?? "weight",
-    width: pixels("width", options.width, 480),
-    height: pixels("height", options.height, 260),
+    ...frameOptions(options, { xLabel: "s", yLabel: "weight", width: 480, height: 260 }),
   };
 }
 
@@ -121,18 +113,8 @@ function specOf(p: Prepared): VegaLiteSpec {
     axis: { labelAngle: 0, labelOverlap: true },
   };
   const y = { field: "y", type: "quantitative", title: p.yLabel };
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    scale: { domain: names },
-    legend: grouped ? { orient: "right", labelLimit: 240 } : null,
-  };
-  const tooltip = [
-    { field: "series", type: "nominal", title: "series" },
-    { field: "x", type: "quantitative", title: p.xLabel, format: "~g" },
-    { field: "y", type: "quantitative", title: p.yLabel, format: ".4~g" },
-  ];
+  const color = seriesColor(names, grouped);
+  const tooltip = xyTooltip(p.xLabel, p.yLabel);
   const offset = grouped ? { xOffset: { field: "series", type: "nominal", sort: names } } : {};
   const position = { x, y, color, ...offset };
   const encoding = { ...position, tooltip };
@@ -142,7 +124,7 @@ function specOf(p: Prepared): VegaLiteSpec {
   ];
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(p.title === undefined ? {} : { title: p.title }),
+    ...titleEntry(p.title),
     width: p.width,
     height: p.height,
     data: { values },
@@ -181,7 +163,7 @@ function plotlyOf(p: Prepared): PlotlyFigure {
   return {
     data,
     layout: {
-      ...(p.title === undefined ? {} : { title: { text: p.title } }),
+      ...plotlyTitleEntry(p.title),
       barmode: "group",
       xaxis: { title: { text: p.xLabel }, type: "category" },
       yaxis: { title: { text: p.yLabel } },

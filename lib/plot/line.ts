@@ -8,22 +8,27 @@
 import { knownKeys } from "../_validate.ts";
 import {
   checkSeries,
-  maxPointsOption,
-  optionalText,
+  type Frame,
+  frameOptions,
   PALETTE,
-  pixels,
-  precisionOption,
+  pointOptions,
   type PreparedSeries,
   preparePoints,
   type ScaleType,
-  scaleType,
   type SeriesInput,
   seriesSummary,
 } from "./_data.ts";
 import {
+  hoverLayer,
+  lineAxes,
+  plotlyTitleEntry,
+  seriesColor,
+  titleEntry,
+  xyTooltip,
+} from "./_spec.ts";
+import {
   type Figure,
   figure,
-  INTERACTIVE_LAYER_PREFIX,
   type PlotlyFigure,
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
@@ -93,35 +98,21 @@ const KEYS = [
   "precision",
 ];
 
-interface Prepared {
+interface Prepared extends Frame {
   series: PreparedSeries[];
-  title?: string;
-  xLabel: string;
-  yLabel: string;
   xScale: ScaleType;
   yScale: ScaleType;
-  width: number;
-  height: number;
 }
 
 function prepare(input: SeriesInput, options: LineChartOptions): Prepared {
   knownKeys("lineChart", options, KEYS);
-  const xScale = scaleType("xScale", options.xScale);
-  const yScale = scaleType("yScale", options.yScale);
-  const maxPoints = maxPointsOption(options.maxPoints, 500);
-  const digits = precisionOption(options.precision);
-  const series = checkSeries("series", input).map((s) =>
-    preparePoints(s, { xScale, yScale, maxPoints, digits })
-  );
+  const points = pointOptions(options, 500);
+  const series = checkSeries("series", input).map((s) => preparePoints(s, points));
   return {
     series,
-    title: optionalText("title", options.title),
-    xLabel: optionalText("xLabel", options.xLabel) ?? "step",
-    yLabel: optionalText("yLabel", options.yLabel) ?? "value",
-    xScale,
-    yScale,
-    width: pixels("width", options.width, 480),
-    height: pixels("height", options.height, 300),
+    xScale: points.xScale,
+    yScale: points.yScale,
+    ...frameOptions(options, { xLabel: "step", yLabel: "value", width: 480, height: 300 }),
   };
 }
 
@@ -157,28 +148,11 @@ function specOf(p: Prepared): VegaLiteSpec {
   // `i`, the point's place in its series, is the line's `order` channel: without it Vega-Lite
   // joins the points sorted by x, which scrambles a series whose x is not increasing (a path).
   const values = p.series.flatMap((s) => s.x.map((x, i) => ({ series: s.name, i, x, y: s.y[i] })));
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    scale: { domain: names },
-    legend: { orient: "right", labelLimit: 240 },
-  };
-  const x = {
-    field: "x",
-    type: "quantitative",
-    title: p.xLabel,
-    scale: p.xScale === "log" ? { type: "log" } : { type: "linear", zero: false, nice: false },
-  };
-  const y = {
-    field: "y",
-    type: "quantitative",
-    title: p.yLabel,
-    scale: p.yScale === "log" ? { type: "log" } : { type: "linear", zero: false },
-  };
+  const { x, y } = lineAxes(p);
+  const color = seriesColor(names, true);
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(p.title === undefined ? {} : { title: p.title }),
+    ...titleEntry(p.title),
     width: p.width,
     height: p.height,
     data: { values },
@@ -193,24 +167,9 @@ function specOf(p: Prepared): VegaLiteSpec {
           bind: "scales",
         }],
       },
-      {
-        name: `${INTERACTIVE_LAYER_PREFIX}hover`,
-        mark: { type: "point", filled: true, size: 50, clip: true },
-        params: [{
-          name: "hover",
-          select: { type: "point", nearest: true, on: "pointerover", clear: "pointerout" },
-        }],
-        encoding: {
-          opacity: { condition: { param: "hover", empty: false, value: 1 }, value: 0 },
-          tooltip: [
-            { field: "series", type: "nominal", title: "series" },
-            { field: "x", type: "quantitative", title: p.xLabel, format: "~g" },
-            { field: "y", type: "quantitative", title: p.yLabel, format: ".4~g" },
-          ],
-        },
-      },
+      hoverLayer(50, xyTooltip(p.xLabel, p.yLabel)),
     ],
-  } as VegaLiteSpec;
+  } as unknown as VegaLiteSpec;
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
@@ -224,7 +183,7 @@ function plotlyOf(p: Prepared): PlotlyFigure {
       line: { color: PALETTE[i % PALETTE.length], width: 1.75 },
     })),
     layout: {
-      ...(p.title === undefined ? {} : { title: { text: p.title } }),
+      ...plotlyTitleEntry(p.title),
       xaxis: { title: { text: p.xLabel }, type: p.xScale },
       yaxis: { title: { text: p.yLabel }, type: p.yScale },
       showlegend: true,

@@ -9,22 +9,27 @@ import { knownKeys, show } from "../_validate.ts";
 import { integer } from "../_validate.ts";
 import {
   checkSeries,
+  type Frame,
+  frameOptions,
   label,
-  maxPointsOption,
-  optionalText,
   PALETTE,
-  pixels,
-  precisionOption,
+  pointOptions,
   type PreparedSeries,
   preparePoints,
   type ScaleType,
-  scaleType,
   type SeriesInput,
 } from "./_data.ts";
 import {
+  hoverLayer,
+  lineAxes,
+  plotlyTitleEntry,
+  seriesColor,
+  titleEntry,
+  xyTooltip,
+} from "./_spec.ts";
+import {
   type Figure,
   figure,
-  INTERACTIVE_LAYER_PREFIX,
   type PlotlyFigure,
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
@@ -112,18 +117,13 @@ const KEYS = [
   "precision",
 ];
 
-interface Prepared {
+interface Prepared extends Frame {
   panels: { title: string; series: PreparedSeries[] }[];
   names: string[];
   columns: number;
   sharedY: boolean;
-  title?: string;
-  xLabel: string;
-  yLabel: string;
   xScale: ScaleType;
   yScale: ScaleType;
-  width: number;
-  height: number;
 }
 
 function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prepared {
@@ -133,10 +133,7 @@ function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prep
       `\`panels\` must be a non-empty array of { title, series }, got ${show(panels)}`,
     );
   }
-  const xScale = scaleType("xScale", options.xScale);
-  const yScale = scaleType("yScale", options.yScale);
-  const maxPoints = maxPointsOption(options.maxPoints, 300);
-  const digits = precisionOption(options.precision);
+  const points = pointOptions(options, 300);
   const titles = new Set<string>();
   const prepared = panels.map((panel, i) => {
     if (panel === null || typeof panel !== "object") {
@@ -148,7 +145,7 @@ function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prep
     if (titles.has(title)) throw new RangeError(`\`panels\` has two panels titled ${show(title)}`);
     titles.add(title);
     const series = checkSeries(`panels[${i}].series`, panel.series).map((s) =>
-      preparePoints(s, { xScale, yScale, maxPoints, digits })
+      preparePoints(s, points)
     );
     return { title, series };
   });
@@ -161,13 +158,9 @@ function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prep
     names: [...new Set(prepared.flatMap((p) => p.series.map((s) => s.name)))],
     columns: integer("columns", options.columns ?? 3, 1),
     sharedY,
-    title: optionalText("title", options.title),
-    xLabel: optionalText("xLabel", options.xLabel) ?? "step",
-    yLabel: optionalText("yLabel", options.yLabel) ?? "value",
-    xScale,
-    yScale,
-    width: pixels("width", options.width, 200),
-    height: pixels("height", options.height, 140),
+    xScale: points.xScale,
+    yScale: points.yScale,
+    ...frameOptions(options, { xLabel: "step", yLabel: "value", width: 200, height: 140 }),
   };
 }
 
@@ -177,28 +170,11 @@ function specOf(p: Prepared): VegaLiteSpec {
       s.x.map((x, i) => ({ panel: panel.title, series: s.name, i, x, y: s.y[i] }))
     )
   );
-  const x = {
-    field: "x",
-    type: "quantitative",
-    title: p.xLabel,
-    scale: p.xScale === "log" ? { type: "log" } : { type: "linear", zero: false, nice: false },
-  };
-  const y = {
-    field: "y",
-    type: "quantitative",
-    title: p.yLabel,
-    scale: p.yScale === "log" ? { type: "log" } : { type: "linear", zero: false },
-  };
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    scale: { domain: p.names },
-    legend: p.names.length > 1 ? { orient: "right", labelLimit: 240 } : null,
-  };
+  const { x, y } = lineAxes(p);
+  const color = seriesColor(p.names, p.names.length > 1);
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(p.title === undefined ? {} : { title: p.title }),
+    ...titleEntry(p.title),
     data: { values },
     facet: {
       field: "panel",
@@ -218,27 +194,14 @@ function specOf(p: Prepared): VegaLiteSpec {
           mark: { type: "line", clip: true, strokeWidth: 1.5 },
           encoding: { order: { field: "i", type: "quantitative" } },
         },
-        {
-          name: `${INTERACTIVE_LAYER_PREFIX}hover`,
-          mark: { type: "point", filled: true, size: 40, clip: true },
-          params: [{
-            name: "hover",
-            select: { type: "point", nearest: true, on: "pointerover", clear: "pointerout" },
-          }],
-          encoding: {
-            opacity: { condition: { param: "hover", empty: false, value: 1 }, value: 0 },
-            tooltip: [
-              { field: "panel", type: "nominal", title: "panel" },
-              { field: "series", type: "nominal", title: "series" },
-              { field: "x", type: "quantitative", title: p.xLabel, format: "~g" },
-              { field: "y", type: "quantitative", title: p.yLabel, format: ".4~g" },
-            ],
-          },
-        },
+        hoverLayer(40, [
+          { field: "panel", type: "nominal", title: "panel" },
+          ...xyTooltip(p.xLabel, p.yLabel),
+        ]),
       ],
     },
     resolve: { scale: { y: p.sharedY ? "shared" : "independent" } },
-  } as VegaLiteSpec;
+  } as unknown as VegaLiteSpec;
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
@@ -248,7 +211,7 @@ function plotlyOf(p: Prepared): PlotlyFigure {
   const w = (1 - gapX * (p.columns - 1)) / p.columns;
   const h = (1 - gapY * (rows - 1)) / rows;
   const layout: Record<string, unknown> = {
-    ...(p.title === undefined ? {} : { title: { text: p.title } }),
+    ...plotlyTitleEntry(p.title),
     showlegend: p.names.length > 1,
     annotations: [] as unknown[],
   };
