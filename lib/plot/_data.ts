@@ -294,3 +294,23 @@ export function pointOptions(
     digits: precisionOption(options.precision),
   };
 }
+
+/** `[lo, hi]` widened by 10 % of its span on each side (by 10 % of |lo|, at least 0.1, if lo = hi). */
+export function widen(d: readonly [number, number]): [number, number] {
+  const margin = 0.1 * (d[1] - d[0] || Math.max(Math.abs(d[0]), 1));
+  return [d[0] - margin, d[1] + margin];
+}
+
+/**
+ * The height in pixels that gives both axes the same scale at this `width`,
+ * kept within [150, `max`]; 150 when a domain is not known.
+ */
+export function equalScaleHeight(
+  width: number,
+  xDomain: readonly [number, number] | undefined,
+  yDomain: readonly [number, number] | undefined,
+  max: number,
+): number {
+  const aspect = xDomain && yDomain ? (yDomain[1] - yDomain[0]) / (xDomain[1] - xDomain[0]) : 0;
+  return Math.round(Math.min(max, Math.max(150, width * aspect)));
+}

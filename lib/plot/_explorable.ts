@@ -16,6 +16,22 @@ export function gridField(slider: Pick<Slider, "name">): string {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Constants Vega expressions know, besides the sliders. */
+export const EXPRESSION_CONSTANTS: readonly string[] = [
+  "NaN",
+  "Infinity",
+  "PI",
+  "E",
+  "LN2",
+  "LN10",
+  "LOG2E",
+  "LOG10E",
+  "SQRT2",
+  "SQRT1_2",
+  "MIN_VALUE",
+  "MAX_VALUE",
+];
+
 /** Names a slider may not take: Vega's built-in signals, expression constants and keywords. */
 const RESERVED = new Set([
   "datum",
@@ -35,37 +51,10 @@ const RESERVED = new Set([
   "null",
   "true",
   "false",
-  "NaN",
-  "Infinity",
-  "PI",
-  "E",
-  "LN2",
-  "LN10",
-  "LOG2E",
-  "LOG10E",
-  "SQRT2",
-  "SQRT1_2",
-  "MIN_VALUE",
-  "MAX_VALUE",
+  ...EXPRESSION_CONSTANTS,
   "if",
   "this",
 ]);
-
-/** Constants Vega expressions know, besides the sliders. */
-export const EXPRESSION_CONSTANTS: readonly string[] = [
-  "NaN",
-  "Infinity",
-  "PI",
-  "E",
-  "LN2",
-  "LN10",
-  "LOG2E",
-  "LOG10E",
-  "SQRT2",
-  "SQRT1_2",
-  "MIN_VALUE",
-  "MAX_VALUE",
-];
 
 export const MAX_GRID_VALUES = 1000;
 
@@ -257,6 +246,45 @@ export function axisScale(type: ScaleType, domain?: [number, number]): Record<st
     ...(domain ? { domain } : {}),
     ...(type === "linear" ? { zero: false } : {}),
     nice: false,
+  };
+}
+
+/** The x and y channels of a panel: quantitative, on fixed scales (see {@link axisScale}). */
+export function panelAxes(
+  xLabel: string,
+  yLabel: string,
+  scales: { xScale: ScaleType; yScale: ScaleType },
+  xDomain: [number, number] | undefined,
+  yDomain: [number, number] | undefined,
+): { x: Record<string, unknown>; y: Record<string, unknown> } {
+  return {
+    x: {
+      field: "x",
+      type: "quantitative",
+      title: xLabel,
+      scale: axisScale(scales.xScale, xDomain),
+    },
+    y: {
+      field: "y",
+      type: "quantitative",
+      title: yLabel,
+      scale: axisScale(scales.yScale, yDomain),
+    },
+  };
+}
+
+/** A nominal channel on `series` over `names`, with a legend below the panel if `legend`. */
+export function panelSeriesChannel(
+  names: readonly string[] | undefined,
+  legend: boolean,
+  range?: unknown[],
+): Record<string, unknown> {
+  return {
+    field: "series",
+    type: "nominal",
+    title: null,
+    scale: range === undefined ? { domain: names } : { domain: names, range },
+    legend: legend ? { orient: "bottom", direction: "horizontal", labelLimit: 280 } : null,
   };
 }
 

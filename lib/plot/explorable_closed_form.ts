@@ -6,8 +6,22 @@
  */
 
 import { knownKeys, show } from "../_validate.ts";
-import { label, optionalText, pixels, type ScaleType, scaleType } from "./_data.ts";
-import { axisScale, checkExpression, contourLayers, domainOption } from "./_explorable.ts";
+import {
+  equalScaleHeight,
+  label,
+  optionalText,
+  pixels,
+  type ScaleType,
+  scaleType,
+} from "./_data.ts";
+import {
+  checkExpression,
+  contourLayers,
+  domainOption,
+  panelAxes,
+  panelSeriesChannel,
+} from "./_explorable.ts";
+import { titleEntry } from "./_spec.ts";
 import { checkSliders, type ExplorablePanel, type Slider } from "./explorable.ts";
 import type { VegaLiteSpec } from "./figure.ts";
 import type { Surface } from "./surface.ts";
@@ -385,30 +399,18 @@ export function closedFormPanel(
   const yDomain = domainOption("yDomain", options.yDomain) ??
     (surface ? domainOption("surface.yDomain", surface.yDomain) : undefined);
   const width = pixels("width", options.width, 360, 50);
-  const aspect = xDomain && yDomain ? (yDomain[1] - yDomain[0]) / (xDomain[1] - xDomain[0]) : 0;
   const height = pixels(
     "height",
     options.height,
-    surface ? Math.round(Math.min(480, Math.max(150, width * aspect))) : 240,
+    surface ? equalScaleHeight(width, xDomain, yDomain, 480) : 240,
     50,
   );
   const xLabel = optionalText("xLabel", options.xLabel) ?? variable.name;
   const yLabel = optionalText("yLabel", options.yLabel) ?? "value";
   const title = optionalText("title", options.title);
 
-  const enc = {
-    x: { field: "x", type: "quantitative", title: xLabel, scale: axisScale(xScale, xDomain) },
-    y: { field: "y", type: "quantitative", title: yLabel, scale: axisScale(yScale, yDomain) },
-  };
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    scale: { domain: checkedCurves.map((c) => c.name) },
-    legend: checkedCurves.length > 1
-      ? { orient: "bottom", direction: "horizontal", labelLimit: 280 }
-      : null,
-  };
+  const enc = panelAxes(xLabel, yLabel, { xScale, yScale }, xDomain, yDomain);
+  const color = panelSeriesChannel(checkedCurves.map((c) => c.name), checkedCurves.length > 1);
   const tooltip = [
     { field: "series", type: "nominal", title: "curve" },
     { field: "i", type: "quantitative", title: variable.name, format: "~g" },
@@ -472,7 +474,7 @@ export function closedFormPanel(
   references.forEach((r, k) => layers.push(...referenceLayers(r, k, checked, enc)));
 
   const spec = {
-    ...(title === undefined ? {} : { title }),
+    ...titleEntry(title),
     width,
     height,
     data: {

@@ -10,16 +10,25 @@ import { knownKeys, show } from "../_validate.ts";
 import {
   checkSeries,
   compact,
+  equalScaleHeight,
   maxPointsOption,
   optionalText,
   pixels,
+  pointOptions,
   precisionOption,
   preparePoints,
   type ScaleType,
-  scaleType,
   type SeriesInput,
+  widen,
 } from "./_data.ts";
-import { axisScale, contourLayers, domainOption, gridField } from "./_explorable.ts";
+import {
+  contourLayers,
+  domainOption,
+  gridField,
+  panelAxes,
+  panelSeriesChannel,
+} from "./_explorable.ts";
+import { titleEntry } from "./_spec.ts";
 import { checkSliders, type ExplorablePanel, type Slider, sliderValues } from "./explorable.ts";
 import type { SurfaceBackground } from "./explorable_closed_form.ts";
 import type { VegaLiteSpec } from "./figure.ts";
@@ -219,18 +228,14 @@ export function gridLinesPanel(
     throw new TypeError(`\`run\` must be a function (values) => series, got ${show(run)}`);
   }
   knownKeys("gridLinesPanel", options, LINE_KEYS);
-  const xScale = scaleType("xScale", options.xScale);
-  const yScale = scaleType("yScale", options.yScale);
-  const maxPoints = maxPointsOption(options.maxPoints, 200);
-  const digits = precisionOption(options.precision);
+  const points = pointOptions(options, 200);
+  const { xScale, yScale } = points;
   let names: string[] | undefined;
   const allX: number[] = [];
   const allY: number[] = [];
   let implicitX = true;
   const rows = sliderGrid(checked).flatMap((values) => {
-    const series = checkSeries("run(…)", run(values)).map((s) =>
-      preparePoints(s, { xScale, yScale, maxPoints, digits })
-    );
+    const series = checkSeries("run(…)", run(values)).map((s) => preparePoints(s, points));
     const these = series.map((s) => s.name);
     if (names === undefined) names = these;
     else if (these.join("\u0000") !== names.join("\u0000")) {
@@ -276,34 +281,21 @@ export function gridLinesPanel(
       : [{ flatten: ["x", "y"] }, { calculate: "datum.x", as: "i" }]),
   ];
   const spec = {
-    ...(title === undefined ? {} : { title }),
+    ...titleEntry(title),
     width: pixels("width", options.width, 360, 50),
     height: pixels("height", options.height, 240, 50),
     data: { values: rows },
     transform,
     mark: { type: "line", clip: true, strokeWidth: 2 },
     encoding: {
-      x: { field: "x", type: "quantitative", title: xLabel, scale: axisScale(xScale, xDomain) },
-      y: { field: "y", type: "quantitative", title: yLabel, scale: axisScale(yScale, yDomain) },
-      color: {
-        field: "series",
-        type: "nominal",
-        title: null,
-        scale: { domain: names },
-        legend: names!.length > 1
-          ? { orient: "bottom", direction: "horizontal", labelLimit: 280 }
-          : null,
-      },
+      ...panelAxes(xLabel, yLabel, { xScale, yScale }, xDomain, yDomain),
+      color: panelSeriesChannel(names, names!.length > 1),
       ...(dashed.length === 0 ? {} : {
-        strokeDash: {
-          field: "series",
-          type: "nominal",
-          title: null,
-          scale: { domain: names, range: names!.map((n) => dashed.includes(n) ? [6, 4] : [1, 0]) },
-          legend: names!.length > 1
-            ? { orient: "bottom", direction: "horizontal", labelLimit: 280 }
-            : null,
-        },
+        strokeDash: panelSeriesChannel(
+          names,
+          names!.length > 1,
+          names!.map((n) => dashed.includes(n) ? [6, 4] : [1, 0]),
+        ),
       }),
       order: { field: "i", type: "quantitative" },
     },
@@ -522,11 +514,7 @@ export function gridSurfacePanel(
       return { ...gridKey(checked, values), series: p.name, x, y };
     });
   });
-  const pad = (d: [number, number] | undefined): [number, number] | undefined => {
-    if (d === undefined) return undefined;
-    const margin = 0.1 * (d[1] - d[0] || Math.max(Math.abs(d[0]), 1));
-    return [d[0] - margin, d[1] + margin];
-  };
+  const pad = (d: [number, number] | undefined) => d === undefined ? undefined : widen(d);
   const xDomain = domainOption("xDomain", options.xDomain) ??
     pad(extent(defaultPaths.flatMap((p) => p.x), false));
   const yDomain = domainOption("yDomain", options.yDomain) ??
@@ -541,17 +529,13 @@ export function gridSurfacePanel(
   const yLabel = optionalText("yLabel", options.yLabel) ?? "w₂";
   const title = optionalText("title", options.title);
   const width = pixels("width", options.width, 360, 50);
-  const aspect = (yDomain[1] - yDomain[0]) / (xDomain[1] - xDomain[0]);
   const height = pixels(
     "height",
     options.height,
-    Math.round(Math.min(480, Math.max(150, width * aspect))),
+    equalScaleHeight(width, xDomain, yDomain, 480),
     50,
   );
-  const enc = {
-    x: { field: "x", type: "quantitative", title: xLabel, scale: axisScale("linear", xDomain) },
-    y: { field: "y", type: "quantitative", title: yLabel, scale: axisScale("linear", yDomain) },
-  };
+  const enc = panelAxes(xLabel, yLabel, { xScale: "linear", yScale: "linear" }, xDomain, yDomain);
   const surface: SurfaceBackground = {
     f,
     xDomain,
@@ -559,13 +543,7 @@ export function gridSurfacePanel(
     ...(options.levels === undefined ? {} : { levels: options.levels }),
     ...(options.resolution === undefined ? {} : { resolution: options.resolution }),
   };
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    scale: { domain: names },
-    legend: { orient: "bottom", direction: "horizontal", labelLimit: 280 },
-  };
+  const color = panelSeriesChannel(names, true);
   const pathLayer = {
     data: { values: rows },
     transform: [
@@ -595,7 +573,7 @@ export function gridSurfacePanel(
     ],
   };
   const spec = {
-    ...(title === undefined ? {} : { title }),
+    ...titleEntry(title),
     width,
     height,
     layer: [...contourLayers(surface, xDomain, yDomain, enc), pathLayer],

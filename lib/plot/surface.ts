@@ -10,6 +10,7 @@ import { roundSignificant } from "../display/format.ts";
 import { type ContourLine, contourLines, type Grid } from "./_contours.ts";
 import {
   compact,
+  equalScaleHeight,
   label,
   numbers,
   optionalText,
@@ -17,7 +18,9 @@ import {
   pixels,
   precisionOption,
   seriesSummary,
+  widen,
 } from "./_data.ts";
+import { plotlyTitleEntry, titleEntry } from "./_spec.ts";
 import { integer } from "../_validate.ts";
 import {
   type Figure,
@@ -227,8 +230,7 @@ function checkDomain(name: string, value: unknown): [number, number] | undefined
 function padded(values: number[]): [number, number] {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const pad = 0.1 * (hi - lo || Math.max(Math.abs(lo), 1));
-  return [lo - pad, hi + pad];
+  return widen([lo, hi]);
 }
 
 function sample(f: Surface, xd: [number, number], yd: [number, number], n: number, cells = false) {
@@ -349,11 +351,10 @@ function prepare(f: Surface, options: LossSurfaceOptions): Prepared {
     };
   });
   const width = pixels("width", options.width, 420, 50);
-  const aspect = (yDomain[1] - yDomain[0]) / (xDomain[1] - xDomain[0]);
   const height = pixels(
     "height",
     options.height,
-    Math.round(Math.min(600, Math.max(150, width * aspect))),
+    equalScaleHeight(width, xDomain, yDomain, 600),
     50,
   );
   return {
@@ -488,7 +489,7 @@ function specOf(p: Prepared): VegaLiteSpec {
   }
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(p.title === undefined ? {} : { title: p.title }),
+    ...titleEntry(p.title),
     width: p.width,
     height: p.height,
     layer: layers,
@@ -531,7 +532,7 @@ function plotlyOf(p: Prepared): PlotlyFigure {
       })),
     ],
     layout: {
-      ...(p.title === undefined ? {} : { title: { text: p.title } }),
+      ...plotlyTitleEntry(p.title),
       xaxis: { title: { text: p.xLabel }, range: p.xDomain },
       yaxis: { title: { text: p.yLabel }, range: p.yDomain, scaleanchor: "x" },
       showlegend: p.paths.length > 0,
