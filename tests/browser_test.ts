@@ -12,134 +12,21 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-  type Request,
-} from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { lineChart, openWindow } from "@better-gradients/lib";
-import { buildSite } from "../tools/build.ts";
+import {
+  launch,
+  openPage,
+  screenshot,
+  STEP_TIMEOUT_MS,
+  type Traffic,
+  watch,
+  withBuiltSite,
+} from "./_browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-];
-const LAUNCH_TIMEOUT_MS = 60_000;
-const STEP_TIMEOUT_MS = 30_000;
-const ARTIFACTS = decodeURIComponent(new URL("../test-artifacts/", import.meta.url).pathname);
 const FIXTURES = decodeURIComponent(new URL("./fixtures/site/", import.meta.url).pathname);
 const NOTEBOOKS = ["01_math_and_code.ipynb", "02_figures.ipynb", "03_errors.ipynb"]
   .map((name) => FIXTURES + name);
-
-/** Starts Chromium, or fails with what to install. */
-async function launch(): Promise<Browser> {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}; install Debian's package: apt-get install chromium`,
-    );
-  }
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    timeout: LAUNCH_TIMEOUT_MS,
-  });
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await Deno.mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  html: "text/html; charset=utf-8",
-  css: "text/css; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  json: "application/json",
-  ipynb: "application/json",
-  svg: "image/svg+xml",
-  png: "image/png",
-  woff2: "font/woff2",
-  woff: "font/woff",
-  ttf: "font/ttf",
-  txt: "text/plain; charset=utf-8",
-};
-
-/** A static file server for `root` on 127.0.0.1, on a free port. */
-function serve(root: string): Deno.HttpServer<Deno.NetAddr> {
-  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    const path = decodeURIComponent(new URL(req.url).pathname);
-    if (path.split("/").includes("..")) return new Response("bad path", { status: 400 });
-    const file = `${root}${path.endsWith("/") ? `${path}index.html` : path}`;
-    try {
-      const body = await Deno.readFile(file);
-      const ext = file.slice(file.lastIndexOf(".") + 1).toLowerCase();
-      return new Response(body, {
-        headers: { "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream" },
-      });
-    } catch {
-      return new Response("not found", { status: 404 });
-    }
-  });
-}
-
-/** What a page did on the network and in its console. */
-interface Traffic {
-  /** Every request, in order. */
-  requests: string[];
-  /** Requests that went (or tried to go) outside the allowed prefix; all were blocked. */
-  outside: { url: string; type: string }[];
-  /** Requests inside the prefix that failed or answered 4xx/5xx. */
-  broken: string[];
-  /** Console errors and uncaught exceptions. */
-  errors: string[];
-}
-
-/**
- * Records a context's traffic. Requests whose URL does not start with `allowed` are blocked
- * (http/https) and listed in `outside`.
- */
-async function watch(context: BrowserContext, allowed: string): Promise<Traffic> {
-  const traffic: Traffic = { requests: [], outside: [], broken: [], errors: [] };
-  const inside = (url: string) => url.startsWith(allowed) || url.startsWith("data:");
-  await context.route("**/*", (route) => {
-    const request = route.request();
-    if (inside(request.url())) return route.continue();
-    traffic.outside.push({ url: request.url(), type: request.resourceType() });
-    return route.abort("blockedbyclient");
-  });
-  context.on("request", (request: Request) => {
-    traffic.requests.push(request.url());
-    if (!inside(request.url()) && !traffic.outside.some((o) => o.url === request.url())) {
-      traffic.outside.push({ url: request.url(), type: request.resourceType() });
-    }
-  });
-  context.on("requestfailed", (request: Request) => {
-    if (inside(request.url())) {
-      traffic.broken.push(`${request.url()}: ${request.failure()?.errorText}`);
-    }
-  });
-  context.on("response", (response) => {
-    if (response.status() >= 400 && inside(response.url())) {
-      traffic.broken.push(`${response.url()}: HTTP ${response.status()}`);
-    }
-  });
-  context.on("page", (page: Page) => {
-    page.on("console", (msg) => {
-      if (msg.type() === "error") traffic.errors.push(`console: ${msg.text()}`);
-    });
-    page.on("pageerror", (err) => traffic.errors.push(`uncaught: ${err.message}`));
-  });
-  return traffic;
-}
 
 /** Asserts a page stayed inside the site and had no broken request or script error. */
 function assertClean(traffic: Traffic, label: string): void {
@@ -178,28 +65,11 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async (t) => {
-    const outDir = await Deno.makeTempDir({ prefix: "bg-browser-test-" });
-    let server: Deno.HttpServer<Deno.NetAddr> | null = null;
-    let browser: Browser | null = null;
-    try {
-      const built = await buildSite({ notebooks: NOTEBOOKS, outDir, log: () => {} });
-      assert.deepEqual(built.problems, []);
-      server = serve(outDir);
-      const origin = `http://127.0.0.1:${server.addr.port}/`;
-      browser = await launch();
-
-      const open = async (file: string, options: { width?: number; height?: number } = {}) => {
-        const context = await browser!.newContext({
-          viewport: { width: options.width ?? 1100, height: options.height ?? 900 },
-          deviceScaleFactor: 1,
-        });
-        context.setDefaultTimeout(STEP_TIMEOUT_MS);
-        const traffic = await watch(context, origin);
-        const page = await context.newPage();
-        const response = await page.goto(origin + file, { waitUntil: "load" });
-        assert.equal(response?.status(), 200, `${file} loads`);
-        await page.evaluate(() => document.fonts.ready);
-        return { context, page, traffic };
+    await withBuiltSite(NOTEBOOKS, "bg-browser-test-", async ({ outDir, origin, browser }) => {
+      const open = async (file: string, viewport: { width?: number; height?: number } = {}) => {
+        const opened = await openPage(browser, origin, file, viewport);
+        await opened.page.evaluate(() => document.fonts.ready);
+        return opened;
       };
 
       await t.step("index: every lesson linked in order, links lead to the pages", async () => {
@@ -374,7 +244,7 @@ Deno.test({
       });
 
       await t.step("from disk: file:// pages load only files of the site", async () => {
-        const context = await browser!.newContext({ viewport: { width: 1100, height: 900 } });
+        const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
         context.setDefaultTimeout(STEP_TIMEOUT_MS);
         const requests: string[] = [];
         const errors: string[] = [];
@@ -393,11 +263,7 @@ Deno.test({
           await context.close();
         }
       });
-    } finally {
-      await browser?.close();
-      await server?.shutdown();
-      await Deno.remove(outDir, { recursive: true });
-    }
+    });
   },
 });
 

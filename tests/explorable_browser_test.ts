@@ -10,95 +10,15 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-} from "playwright-core";
-import { buildSite } from "../tools/build.ts";
+import type { Locator, Page } from "playwright-core";
+import { openPage, screenshot, STEP_TIMEOUT_MS, withBuiltSite } from "./_browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-];
-const STEP_TIMEOUT_MS = 30_000;
-const ARTIFACTS = decodeURIComponent(new URL("../test-artifacts/", import.meta.url).pathname);
 const LESSONS = decodeURIComponent(new URL("../notebooks/", import.meta.url).pathname);
 const NOTEBOOKS = ["05_momentum.ipynb", "06_ema.ipynb"].map((name) => LESSONS + name);
 
 /** The colours the explorables give their first three series (orange, red, purple). */
 const FIRST_SERIES = "#f58518";
 const SECOND_SERIES = "#e45756";
-
-async function launch(): Promise<Browser> {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}; install Debian's package: apt-get install chromium`,
-    );
-  }
-  return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  html: "text/html; charset=utf-8",
-  css: "text/css; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  ipynb: "application/json",
-  woff2: "font/woff2",
-  woff: "font/woff",
-  ttf: "font/ttf",
-  txt: "text/plain; charset=utf-8",
-};
-
-/** A static file server for `root` on 127.0.0.1, on a free port. */
-function serve(root: string): Deno.HttpServer<Deno.NetAddr> {
-  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    const path = decodeURIComponent(new URL(req.url).pathname);
-    if (path.split("/").includes("..")) return new Response("bad path", { status: 400 });
-    try {
-      const body = await Deno.readFile(`${root}${path}`);
-      const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
-      return new Response(body, {
-        headers: { "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream" },
-      });
-    } catch {
-      return new Response("not found", { status: 404 });
-    }
-  });
-}
-
-/** Blocks and records every request that does not go to `origin`, and the page's errors. */
-async function watch(context: BrowserContext, origin: string) {
-  const traffic = { requests: [] as string[], outside: [] as string[], errors: [] as string[] };
-  const inside = (url: string) => url.startsWith(origin) || url.startsWith("data:");
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (inside(url)) return route.continue();
-    traffic.outside.push(url);
-    return route.abort("blockedbyclient");
-  });
-  context.on("request", (r) => traffic.requests.push(r.url()));
-  context.on("page", (page: Page) => {
-    page.on("console", (msg) => {
-      if (msg.type() === "error") traffic.errors.push(`console: ${msg.text()}`);
-    });
-    page.on("pageerror", (err) => traffic.errors.push(`uncaught: ${err.message}`));
-  });
-  return traffic;
-}
-
-async function screenshot(target: Page | Locator, name: string): Promise<void> {
-  await Deno.mkdir(ARTIFACTS, { recursive: true });
-  await target.screenshot({ path: `${ARTIFACTS}${name}.png` });
-}
 
 /** Sets a range input the way a drag ends: the value, then `input` and `change`. */
 async function slide(figure: Locator, label: string, value: number): Promise<void> {
@@ -141,26 +61,9 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async (t) => {
-    const outDir = await Deno.makeTempDir({ prefix: "bg-explorable-test-" });
-    let server: Deno.HttpServer<Deno.NetAddr> | null = null;
-    let browser: Browser | null = null;
-    try {
-      const built = await buildSite({ notebooks: NOTEBOOKS, outDir, log: () => {} });
-      assert.deepEqual(built.problems, []);
-      server = serve(outDir);
-      const origin = `http://127.0.0.1:${server.addr.port}/`;
-      browser = await launch();
-
+    await withBuiltSite(NOTEBOOKS, "bg-explorable-test-", async ({ origin, browser }) => {
       const open = async (file: string) => {
-        const context = await browser!.newContext({
-          viewport: { width: 1100, height: 900 },
-          deviceScaleFactor: 1,
-        });
-        context.setDefaultTimeout(STEP_TIMEOUT_MS);
-        const traffic = await watch(context, origin);
-        const page = await context.newPage();
-        const response = await page.goto(origin + file, { waitUntil: "load" });
-        assert.equal(response?.status(), 200, `${file} loads`);
+        const { context, page, traffic } = await openPage(browser, origin, file);
         await page.waitForSelector("html[data-vega-done]");
         const figure = page.locator("figure.output-vega:has(.vega-bindings input[type=range])");
         assert.equal(await figure.count(), 1, `${file} has one explorable`);
@@ -277,10 +180,6 @@ Deno.test({
           }
         },
       );
-    } finally {
-      await browser?.close();
-      await server?.shutdown();
-      await Deno.remove(outDir, { recursive: true });
-    }
+    });
   },
 });
