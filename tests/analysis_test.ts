@@ -36,14 +36,10 @@ import {
   UPDATE_RULES,
   updateUnits,
 } from "@better-gradients/lib";
+import { closeWithin } from "./_helpers.ts";
 
-/** |actual − expected| ≤ tol·max(1, |expected|). */
-function close(actual: number, expected: number, tol = 1e-12, label = ""): void {
-  assert.ok(
-    Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)),
-    `${label} expected ${expected}, got ${actual}`,
-  );
-}
+/** |actual − expected| ≤ tol·max(1, |expected|), tol = 1e-12 unless given. */
+const close = closeWithin(1e-12);
 
 const alphaArb = fc.double({ min: 0, max: 0.999, noNaN: true });
 const valueArb = fc.double({ min: -1e3, max: 1e3, noNaN: true, noDefaultInfinity: true });

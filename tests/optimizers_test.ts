@@ -22,14 +22,10 @@ import {
   type RmsState,
   sgd,
 } from "@better-gradients/lib";
+import { closeWithin } from "./_helpers.ts";
 
-/** |actual − expected| ≤ tol·max(1, |expected|). */
-function close(actual: number, expected: number, tol = 1e-14, label = ""): void {
-  assert.ok(
-    Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)),
-    `${label} expected ${expected}, got ${actual} (difference ${actual - expected})`,
-  );
-}
+/** |actual − expected| ≤ tol·max(1, |expected|), tol = 1e-14 unless given. */
+const close = closeWithin(1e-14);
 
 /** Steps `opt` from `w0` through `grads`; returns the params after every step and the state. */
 function run(opt: Optimizer, w0: number[], grads: number[][]) {

@@ -18,14 +18,7 @@ import {
   softmaxRegression,
   standardize,
 } from "@better-gradients/lib";
-
-/** |a − b| ≤ tol·max(1, |b|). */
-function close(actual: number, expected: number, tol: number, label = ""): void {
-  assert.ok(
-    Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)),
-    `${label} expected ${expected}, got ${actual}`,
-  );
-}
+import { assertClose as close } from "./_helpers.ts";
 
 /** The central difference (f(w + h e_i) − f(w − h e_i)) / 2h for every i. */
 function numericGrad(f: (w: Float64Array) => number, w: Float64Array): Float64Array {

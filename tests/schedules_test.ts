@@ -14,13 +14,10 @@ import {
   type Schedule,
   stepDecay,
 } from "@better-gradients/lib";
+import { closeWithin } from "./_helpers.ts";
 
-function close(actual: number, expected: number, tol = 1e-15, label = ""): void {
-  assert.ok(
-    Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)),
-    `${label} expected ${expected}, got ${actual}`,
-  );
-}
+/** |actual − expected| ≤ tol·max(1, |expected|), tol = 1e-15 unless given. */
+const close = closeWithin(1e-15);
 
 const values = (s: Schedule, ts: number[]) => ts.map((t) => s(t));
 

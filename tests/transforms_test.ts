@@ -31,16 +31,12 @@ import {
   scaleByNormRms,
   scaleByRms,
 } from "@better-gradients/lib";
+import { closeWithin } from "./_helpers.ts";
 
 const vec = (...xs: number[]) => new Float64Array(xs);
 
-/** |actual − expected| ≤ tol·max(1, |expected|). */
-function close(actual: number, expected: number, tol = 1e-14, label = ""): void {
-  assert.ok(
-    Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)),
-    `${label} expected ${expected}, got ${actual}`,
-  );
-}
+/** |actual − expected| ≤ tol·max(1, |expected|), tol = 1e-14 unless given. */
+const close = closeWithin(1e-14);
 
 function closeAll(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-14): void {
   assert.equal(actual.length, expected.length, "length");
