@@ -6,9 +6,12 @@
  * deno task build --out /tmp/site          # somewhere else
  * deno task build notebooks/03_rmsprop.ipynb notebooks/04_adam.ipynb
  * deno task build --no-execute             # use the outputs saved in the notebooks
+ * deno task build --no-cache               # run every notebook, even those cached
  * ```
  *
- * Each notebook is run headlessly (Jupyter with the Deno kernel, see `tools/notebook.ts`) and
+ * Each notebook is run headlessly (Jupyter with the Deno kernel, see `tools/notebook.ts`), unless
+ * `.cache/executed/` holds a run of the same notebook with the same library, configuration and
+ * lock file (see `tools/executed.ts`): after an edit to one lesson, only that lesson runs. It is
  * rendered by this build, not by nbconvert's HTML exporter: Markdown with marked, math with KaTeX
  * and code with highlight.js at build time; figures inline as SVG, Vega-Lite outputs live through
  * vega-embed. Every script, stylesheet and font is copied into the site from the npm packages
@@ -33,7 +36,8 @@
 
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { executeNotebook, listNotebooks } from "./notebook.ts";
+import { listNotebooks } from "./notebook.ts";
+import { CACHE_ENV, executedNotebook, withoutTagged } from "./executed.ts";
 import { copyAssets } from "./build/assets.ts";
 import { escapeHtml } from "./build/html.ts";
 import {
@@ -67,6 +71,12 @@ export interface BuildOptions {
    */
   timeoutSeconds?: number;
   /**
+   * Where executed notebooks are cached (see tools/executed.ts); `null` runs every notebook.
+   * `deno task build` uses `.cache/executed/` unless given `--no-cache`.
+   * @default {the folder named by $BG_EXECUTED_CACHE, else null}
+   */
+  cacheDir?: string | null;
+  /**
    * Where progress lines go.
    * @default {console.error}
    */
@@ -83,6 +93,9 @@ export interface BuiltPage {
   title: string;
   /** True when the notebook ran (or was not to be run) and rendered without problems. */
   ok: boolean;
+  /** `"ran"` (executed now), `"cached"` (an earlier run of the same content) or `"saved"`
+   * (`execute: false`: the outputs saved in the file). */
+  outputs: "ran" | "cached" | "saved";
 }
 
 /** The outcome of {@link buildSite}. */
@@ -99,6 +112,11 @@ export interface BuildResult {
 export const SITE_MARKER = ".better-gradients-site";
 
 const DEFAULT_TITLE = "Better ways to apply gradients";
+
+/** Where `deno task build` keeps executed notebooks between builds. */
+export const BUILD_CACHE = decodeURIComponent(
+  new URL("../.cache/executed", import.meta.url).pathname,
+);
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
@@ -193,6 +211,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     usesVega: boolean;
     notice: string | null;
     ok: boolean;
+    outputs: BuiltPage["outputs"];
   }
   const rendered: Rendered[] = [];
   for (const source of options.notebooks) {
@@ -208,8 +227,15 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       problems.push(`${label}: ${message}`);
     };
 
+    let outputs: BuiltPage["outputs"] = "saved";
     if (execute) {
-      const result = await executeNotebook(source, { timeoutSeconds: options.timeoutSeconds });
+      const result = await executedNotebook(source, {
+        timeoutSeconds: options.timeoutSeconds,
+        cacheDir: options.cacheDir === undefined
+          ? Deno.env.get(CACHE_ENV) || null
+          : options.cacheDir,
+      });
+      outputs = result.cached ? "cached" : "ran";
       const expected = (cell: number | null) => {
         const tags = cell === null ? [] : original.cells[cell - 1]?.metadata?.tags ?? [];
         return Array.isArray(tags) && tags.includes("raises-exception");
@@ -221,12 +247,17 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         fail(`${e.cell === null ? e.kind : `cell ${e.cell} (${e.kind})`}: ${e.message}`);
       }
       if (result.executed !== null) {
-        nb = result.executed as unknown as NotebookDocument;
+        // a variant's extra cells (exercise proofs) are not part of the lesson
+        nb = withoutTagged(result.executed) as unknown as NotebookDocument;
       } else {
         notice = `<strong>This notebook did not run to the end</strong>, so its outputs are ` +
           `missing:<pre>${escapeHtml(unexpected.map((e) => e.message).join("\n\n"))}</pre>`;
       }
-      log(`${ok ? "ran " : "FAILED"} ${label} (${result.seconds.toFixed(1)} s)`);
+      log(
+        result.cached
+          ? `cached ${label}`
+          : `${ok ? "ran " : "FAILED"} ${label} (${result.seconds.toFixed(1)} s)`,
+      );
     }
 
     const images: { from: string; to: string }[] = [];
@@ -273,6 +304,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       usesVega: page.usesVega,
       notice,
       ok,
+      outputs,
     });
   }
 
@@ -308,6 +340,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       href: r.link.href,
       title: r.link.title,
       ok: r.ok && problems.length === before,
+      outputs: r.outputs,
     });
   }
   const index = indexPage(siteTitle, links);
@@ -348,6 +381,8 @@ Options:
   --out DIR          where to write the site (default: site)
   --title TEXT       the site's name (default: "${DEFAULT_TITLE}")
   --no-execute       do not run the notebooks; use the outputs saved in them
+  --no-cache         run every notebook, even one whose run is cached in .cache/executed/
+                     (a notebook runs again anyway when it, lib/, deno.json or deno.lock changed)
   --timeout SECONDS  how long one cell may run (default: 120)
   -h, --help         show this help
 
@@ -364,6 +399,7 @@ async function main(args: string[]): Promise<number> {
         out: { type: "string", default: "site" },
         title: { type: "string", default: DEFAULT_TITLE },
         "no-execute": { type: "boolean", default: false },
+        "no-cache": { type: "boolean", default: false },
         timeout: { type: "string", default: "120" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -403,6 +439,7 @@ async function main(args: string[]): Promise<number> {
       siteTitle: values.title,
       execute: !values["no-execute"],
       timeoutSeconds: timeout,
+      cacheDir: values["no-cache"] ? null : BUILD_CACHE,
     });
   } catch (err) {
     console.error(`error: ${(err as Error).message}`);
