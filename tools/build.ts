@@ -39,6 +39,9 @@ import { parseArgs } from "node:util";
 import { listNotebooks } from "./notebook.ts";
 import { CACHE_ENV, executedNotebook, withoutTagged } from "./executed.ts";
 import { copyAssets } from "./build/assets.ts";
+import { type ArchiveFile, tarGz } from "./build/archive.ts";
+import { hasSolutions, studentEdition } from "./build/editions.ts";
+import { APT_INSTALL, PIP_INSTALL } from "./jupyter.ts";
 import { escapeHtml } from "./build/html.ts";
 import {
   externalCssResources,
@@ -203,6 +206,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   await prepareOutDir(outDir);
   await copyAssets(outDir);
   await Deno.mkdir(`${outDir}/notebooks`, { recursive: true });
+  await Deno.mkdir(`${outDir}/instructor`, { recursive: true });
+  const courseNotebooks: { label: string; student: Uint8Array; instructor: Uint8Array }[] = [];
 
   interface Rendered {
     source: string;
@@ -260,6 +265,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       );
     }
 
+    // the page is the student edition: blanks where the solutions are, no outputs they made
+    try {
+      nb = studentEdition(nb);
+    } catch (err) {
+      fail((err as Error).message);
+    }
     const images: { from: string; to: string }[] = [];
     const page = renderNotebook(nb, {
       fallbackTitle: stem,
@@ -296,7 +307,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         fail(`image ${image.from} could not be copied: ${(err as Error).message}`);
       }
     }
-    await Deno.copyFile(source, `${outDir}/notebooks/${label}`);
+    try {
+      const editions = await writeEditions(source, outDir);
+      courseNotebooks.push({ label, ...editions });
+    } catch (err) {
+      fail((err as Error).message);
+    }
     rendered.push({
       source,
       link: { href, title: page.title, titleHtml: page.titleHtml, summaryHtml: page.summaryHtml },
@@ -306,6 +322,15 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       ok,
       outputs,
     });
+  }
+
+  for (const edition of ["student", "instructor"] as const) {
+    const archive = await courseArchive(
+      courseNotebooks.map((n) => ({ label: n.label, data: n[edition] })),
+      edition,
+      options.notebooks,
+    );
+    await Deno.writeFile(`${outDir}/${COURSE_ARCHIVES[edition]}`, archive);
   }
 
   const links = rendered.map((r) => r.link);
@@ -330,6 +355,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       body: r.body,
       usesVega: r.usesVega,
       notebookHref: `notebooks/${encodeURIComponent(baseName(r.source))}`,
+      courseHref: COURSE_ARCHIVES.student,
       notice: r.notice,
     });
     const before = problems.length;
@@ -343,7 +369,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       outputs: r.outputs,
     });
   }
-  const index = indexPage(siteTitle, links);
+  const index = indexPage(siteTitle, links, COURSE_ARCHIVES);
   check("index.html", index);
   await Deno.writeTextFile(`${outDir}/index.html`, index);
   // Links between pages, to the notebooks and to media must lead to files of the site.
@@ -369,6 +395,135 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     }
   }
   return { outDir, pages, problems };
+}
+
+/** The folder the course archives unpack into. */
+export const COURSE_FOLDER = "better-gradients";
+
+/** The course downloads in the site: the student and the instructor edition. */
+export const COURSE_ARCHIVES = {
+  student: "better-gradients-course.tar.gz",
+  instructor: "better-gradients-course-instructor.tar.gz",
+} as const;
+
+const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+
+/** The tools the archive's `deno task lab` and `deno task nb` run. */
+const COURSE_TOOLS = [
+  "tools/lab.ts",
+  "tools/jupyter.ts",
+  "tools/notebook.ts",
+  "tools/deno_execute.py",
+];
+
+/** Writes a notebook's two editions into the site; returns their bytes for the archives. */
+async function writeEditions(
+  source: string,
+  outDir: string,
+): Promise<{ student: Uint8Array; instructor: Uint8Array }> {
+  const label = baseName(source);
+  const instructor = await Deno.readFile(source);
+  const committed = JSON.parse(new TextDecoder().decode(instructor)) as NotebookDocument;
+  // byte for byte the committed file when there is nothing to blank
+  const student = hasSolutions(committed)
+    ? new TextEncoder().encode(JSON.stringify(studentEdition(committed), null, 1) + "\n")
+    : instructor;
+  await Deno.writeFile(`${outDir}/notebooks/${label}`, student);
+  await Deno.writeFile(`${outDir}/instructor/${label}`, instructor);
+  return { student, instructor };
+}
+
+async function filesIn(dir: string, prefix: string): Promise<ArchiveFile[]> {
+  const out: ArchiveFile[] = [];
+  const entries = (await Array.fromAsync(Deno.readDir(dir))).sort((a, b) =>
+    a.name.localeCompare(b.name)
+  );
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue;
+    if (entry.isDirectory) {
+      out.push(...await filesIn(`${dir}/${entry.name}`, `${prefix}${entry.name}/`));
+    } else if (entry.isFile) {
+      out.push({ path: prefix + entry.name, data: await Deno.readFile(`${dir}/${entry.name}`) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Everything in a course archive but the notebooks and the README: `lib/`, `deno.json` (its
+ * tasks cut to `lab` and `nb`), `deno.lock`, the tools those tasks run, and the other files of
+ * the notebooks' folders (images, their README).
+ */
+async function courseExtras(notebooks: readonly string[]): Promise<ArchiveFile[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));
+  config.tasks = { lab: config.tasks.lab, nb: config.tasks.nb };
+  const files: ArchiveFile[] = [
+    { path: "deno.json", data: new TextEncoder().encode(JSON.stringify(config, null, 2) + "\n") },
+    { path: "deno.lock", data: await Deno.readFile(`${ROOT}/deno.lock`) },
+    ...await filesIn(`${ROOT}/lib`, "lib/"),
+  ];
+  for (const tool of COURSE_TOOLS) {
+    files.push({ path: tool, data: await Deno.readFile(`${ROOT}/${tool}`) });
+  }
+  for (const dir of new Set(notebooks.map((n) => resolve(dirName(n))))) {
+    for (const entry of await Array.fromAsync(Deno.readDir(dir))) {
+      if (!entry.isFile || entry.name.startsWith(".") || /\.ipynb$/i.test(entry.name)) continue;
+      const path = `notebooks/${entry.name}`;
+      if (!files.some((f) => f.path === path)) {
+        files.push({ path, data: await Deno.readFile(`${dir}/${entry.name}`) });
+      }
+    }
+  }
+  return files;
+}
+
+/**
+ * The course as one `.tar.gz` that runs after unpacking (see tools/build/archive.ts): the
+ * notebooks of one edition, `lib/`, `deno.json`, `deno.lock`, the tools of `deno task lab` and
+ * `deno task nb`, and a README, all inside a folder named {@link COURSE_FOLDER}.
+ *
+ * @param notebooks Each notebook's file name and its bytes in this edition.
+ * @param edition Which README to write.
+ * @param sources The notebooks' paths, whose folders' other files (images) are included.
+ */
+export async function courseArchive(
+  notebooks: readonly { label: string; data: Uint8Array }[],
+  edition: "student" | "instructor",
+  sources: readonly string[] = [],
+): Promise<Uint8Array> {
+  const files: ArchiveFile[] = [
+    { path: "README.md", data: new TextEncoder().encode(courseReadme(edition)) },
+    ...notebooks.map((n) => ({ path: `notebooks/${n.label}`, data: n.data })),
+    ...await courseExtras(sources),
+  ];
+  return await tarGz(files.map((f) => ({ ...f, path: `${COURSE_FOLDER}/${f.path}` })));
+}
+
+/** The README at the top of a course archive. */
+export function courseReadme(edition: "student" | "instructor"): string {
+  const exercises = edition === "student"
+    ? "Each exercise has an answer cell: replace `// YOUR ANSWER HERE` by your code and run the " +
+      "check cell below it, which says what is still wrong."
+    : "This is the instructor edition: every answer cell holds its reference solution between " +
+      "`// BEGIN SOLUTION` and `// END SOLUTION`.";
+  return `# Better ways to apply gradients — the course
+
+The lessons are Jupyter notebooks in TypeScript, run by Deno's Jupyter kernel, with the course's
+library in \`lib/\`. Nothing here needs the network once Deno has fetched the npm packages that
+\`deno.lock\` pins.
+
+## Run it
+
+1. Install [Deno](https://deno.com) 2.9 or newer, and Jupyter:
+   - Debian/Ubuntu: \`${APT_INSTALL}\`
+   - anywhere with Python 3: \`${PIP_INSTALL}\`
+2. In this folder, run \`deno task lab\`. It installs Deno's Jupyter kernel when it is missing
+   and opens \`notebooks/\` in JupyterLab (or the classic Notebook).
+3. \`deno task nb notebooks/00_gradient_descent.ipynb\` runs a lesson without opening Jupyter;
+   add \`--save\` to keep the executed notebook, with its outputs, beside it.
+
+${exercises}
+`;
 }
 
 const USAGE = `Usage: deno task build [options] [NOTEBOOK.ipynb | DIR]...
