@@ -299,7 +299,7 @@ Deno.test("build: the fixture notebooks become an offline static site", async (t
 
     await t.step("the notebooks are offered for download as committed", async () => {
       for (const [i, doc] of pages.entries()) {
-        const href = attr(one(doc, "a[download]"), "href");
+        const href = attr(one(doc, 'a[download][href^="notebooks/"]'), "href");
         assert.equal(
           await read(decodeURIComponent(href)),
           await Deno.readTextFile(NOTEBOOKS[i]),
