@@ -537,7 +537,7 @@ function plotlyOf(p: Prepared): PlotlyFigure {
       yaxis: { title: { text: p.yLabel }, range: p.yDomain, scaleanchor: "x" },
       showlegend: p.paths.length > 0,
       // Below the plot: the colour bar takes the right-hand side.
-      legend: { orientation: "h", x: 0, y: -0.15, yanchor: "top" },
+      legend: { orientation: "h", x: 0, y: -0.3, yanchor: "top" },
     },
   };
 }
