@@ -37,6 +37,9 @@
  * @module
  */
 
+// first, before anything loads vega: drops Node's punycode warning (see the module)
+import "./_quiet_punycode.ts";
+
 export * from "./types.ts";
 export * from "./transforms/chain.ts";
 export * from "./transforms/scale.ts";
