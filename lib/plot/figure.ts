@@ -187,7 +187,8 @@ export const UNDRAWN_HINT =
  * The note under an explorable's still image in the front-ends that show the image rather than
  * the live chart (the classic Notebook, `jupyter nbconvert --to html`).
  */
-export const SLIDERS_NOTE = "The sliders of this figure work in JupyterLab, in Notebook 7 and " +
+export const SLIDERS_NOTE: string =
+  "The sliders of this figure work in JupyterLab, in Notebook 7 and " +
   "on the course website; here it is shown at its default settings.";
 
 /**
