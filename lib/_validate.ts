@@ -8,6 +8,7 @@
 export function show(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (typeof value === "function") return "a function";
   if (ArrayBuffer.isView(value) && "length" in value) {
     return `a ${value.constructor.name} of length ${value.length}`;

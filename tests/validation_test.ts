@@ -48,7 +48,7 @@ function shown(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (value === null || value === undefined) return String(value);
+  if (value === null || value === undefined || typeof value === "boolean") return String(value);
   if (typeof value === "object") return "an object";
   return typeof value;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { bool, integer, knownKeys, nonNegative, show } from "../_validate.ts";
+import { bool, finite, integer, knownKeys, nonNegative, show } from "../_validate.ts";
 import { createRng } from "../data/random.ts";
 import type { DataProblem, Minimum } from "./problem.ts";
 import {
@@ -128,7 +128,7 @@ export function linearRegression(options: LinearRegressionOptions = {}): LinearR
     ? 0
     : options.trueBias === undefined
     ? rng.normal()
-    : checkVector("trueBias", [options.trueBias])[0];
+    : finite("trueBias", options.trueBias);
   const X = new Float64Array(n * d);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
