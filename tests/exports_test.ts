@@ -233,6 +233,75 @@ const sliderRows = (make: (s: Any) => unknown, param = "sliders"): Row[] => [
 ];
 
 const FIGURES = "owner: figures";
+const STEPS = "owner: steps";
+
+/**
+ * Rows for an optimizer's step: a non-finite gradient and a foreign state are
+ * refused today; non-finite parameters, a frozen state and a tampered count
+ * are known gaps of the step path (issue 11 §2–3).
+ */
+function stepRows(make: () => lib.Optimizer): Row[] {
+  const setup = () => {
+    const opt = make();
+    const w = W();
+    return { opt, w, state: opt.init(w), g: new Float64Array([0.5, 0.5]) };
+  };
+  return [
+    row(
+      "step: grads[1] = NaN",
+      () => {
+        const { opt, w, state } = setup();
+        opt.step(w, new Float64Array([1, NaN]), state);
+      },
+      "grads[1]",
+      NaN,
+    ),
+    row(
+      "step: a state made by another optimizer",
+      () => {
+        const { opt, w, g } = setup();
+        opt.step(w, g, make().init(w));
+      },
+      "state",
+      0,
+      { expect: "TypeError", parts: ["`state`"] },
+    ),
+    row(
+      "step: params[0] = NaN",
+      () => {
+        const { opt, w, state, g } = setup();
+        w[0] = NaN;
+        opt.step(w, g, state);
+      },
+      "params[0]",
+      NaN,
+      { gap: STEPS },
+    ),
+    row(
+      "step: a frozen state",
+      () => {
+        const { opt, w, state, g } = setup();
+        opt.step(w, g, Object.freeze(state));
+      },
+      "state",
+      0,
+      { expect: "TypeError", parts: ["`state`", "frozen"], gap: STEPS },
+    ),
+    ...[NaN, -1, 1.5].map((c) =>
+      row(
+        `step: state.count = ${c}`,
+        () => {
+          const { opt, w, state, g } = setup();
+          state.count = c;
+          opt.step(w, g, state);
+        },
+        "state.count",
+        c,
+        { gap: STEPS },
+      )
+    ),
+  ];
+}
 
 // The table: one entry per export of lib/mod.ts.
 const TABLE: Record<string, Row[] | typeof CONSTANT> = {
@@ -1057,6 +1126,24 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
   ],
   gridSurfacePanel: sliderRows((s) => lib.gridSurfacePanel(bowl, s, () => [])),
 };
+
+// The step of every optimizer, added to its factory's rows.
+const STEPPED: Record<string, () => lib.Optimizer> = {
+  gradientDescent: () => lib.gradientDescent({ lr: 0.1 }),
+  notesMomentum: () => lib.notesMomentum({ lr: 0.1 }),
+  notesWeightDecay: () => lib.notesWeightDecay({ lr: 0.1, lambda: 0.01 }),
+  notesRmsprop: () => lib.notesRmsprop({ lr: 0.1 }),
+  notesAdadelta: () => lib.notesAdadelta(),
+  notesAdam: () => lib.notesAdam({ lr: 0.1 }),
+  sgd: () => lib.sgd({ momentum: 0.9, weightDecay: 0.1 }),
+  rmsprop: () => lib.rmsprop({ momentum: 0.5, centered: true }),
+  adadelta: () => lib.adadelta(),
+  adam: () => lib.adam({ amsgrad: true }),
+  adamw: () => lib.adamw(),
+  adagrad: () => lib.adagrad({ weightDecay: 0.1 }),
+  chain: () => lib.chain("gd", lib.scaleByLearningRate(0.1)),
+};
+for (const [name, make] of Object.entries(STEPPED)) (TABLE[name] as Row[]).push(...stepRows(make));
 
 /** Runs a row's call and returns what it threw, or `undefined` when it succeeded. */
 async function outcome(call: () => unknown): Promise<unknown> {
