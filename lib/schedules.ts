@@ -15,6 +15,15 @@ function checkStep(t: unknown): number {
   return integer("t", t, 0);
 }
 
+/** The `minLr` option: a rate in [0, lr], 0 by default. */
+function minRate(value: unknown, lr: number): number {
+  const minLr = nonNegative("minLr", value ?? 0);
+  if (minLr > lr) {
+    throw new RangeError(`\`minLr\` must be a number in [0, lr] = [0, ${lr}], got ${minLr}`);
+  }
+  return minLr;
+}
+
 /**
  * η_t = lr for every t.
  *
@@ -196,10 +205,7 @@ export function cosineDecay(options: CosineDecayOptions): Schedule {
   knownKeys("cosineDecay", options, ["lr", "steps", "minLr", "periodic"]);
   const lr = positive("lr", options.lr);
   const steps = integer("steps", options.steps, 1);
-  const minLr = nonNegative("minLr", options.minLr ?? 0);
-  if (minLr > lr) {
-    throw new RangeError(`\`minLr\` must be a number in [0, lr] = [0, ${lr}], got ${minLr}`);
-  }
+  const minLr = minRate(options.minLr, lr);
   const periodic = bool("periodic", options.periodic ?? false);
   return (t) => {
     const s = periodic ? checkStep(t) : Math.min(checkStep(t), steps);
@@ -371,10 +377,7 @@ export function cosineRestarts(options: CosineRestartsOptions): Schedule {
   const lr = positive("lr", options.lr);
   const steps = integer("steps", options.steps, 1);
   const mult = integer("mult", options.mult ?? 1, 1);
-  const minLr = nonNegative("minLr", options.minLr ?? 0);
-  if (minLr > lr) {
-    throw new RangeError(`\`minLr\` must be a number in [0, lr] = [0, ${lr}], got ${minLr}`);
-  }
+  const minLr = minRate(options.minLr, lr);
   return (t) => {
     let tCur = checkStep(t), tI = steps;
     if (mult === 1) tCur %= steps;
