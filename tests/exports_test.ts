@@ -603,6 +603,16 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
       lr: V.lr,
     }),
     ...vectorRows("grads", (v) => lib.momentumSeries(v, { alpha: 0.5 })),
+    row(
+      "a buffer that overflows",
+      () => lib.momentumSeries([1e308, 1e308], { alpha: 0.9 }),
+      "grads",
+      0,
+      {
+        expect: "RangeError",
+        parts: ["`grads`", "m_2", "got Infinity"],
+      },
+    ),
   ],
   momentumClosedForm: [
     ...opts("momentumClosedForm", (o) => lib.momentumClosedForm([1, 2], 1, o), { alpha: 0.5 }, {
@@ -610,6 +620,13 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
       lr: V.lr,
     }),
     ...arg("t", (t) => lib.momentumClosedForm([1, 2], t, { alpha: 0.5 }), [...V.int0, 3]),
+    row(
+      "a buffer that overflows",
+      () => lib.momentumClosedForm([[1e308], [1e308]], 2, { alpha: 0.9 }),
+      "grads",
+      0,
+      { expect: "RangeError", parts: ["`grads`", "m_2[0]", "got Infinity"] },
+    ),
   ],
   momentumWeights: [
     ...arg("t", (t) => lib.momentumWeights(t, 0.5), V.int0),
@@ -736,6 +753,10 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
       parts: ["`rows[1]`", "got length 1"],
     }),
     row("rows[1][0] = NaN", () => lib.standardize([[1], [NaN]]), "rows[1][0]", NaN),
+    ok("entries near 1.8e308 standardize without overflow", () => {
+      const s = lib.standardize([[1.7e308], [-1.7e308]]);
+      assert.deepEqual([...s.data, ...s.mean, ...s.std], [1, -1, 0, 1.7e308]);
+    }),
   ],
   loadIris: [ok("takes no arguments", () => lib.loadIris())],
 
@@ -915,6 +936,16 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
       () => lib.softmaxRegression({ features: [[1], [2]], labels: [0, 0.5] }),
       "labels[1]",
       0.5,
+    ),
+    row(
+      "scores that overflow in the loss",
+      () => {
+        const p = lib.softmaxRegression({ features: [[1e308], [-1e308]], labels: [0, 1] });
+        p.loss(new Float64Array([10, 0, -10, 0]));
+      },
+      "w",
+      0,
+      { expect: "RangeError", parts: ["`w`", "sample 0", "got Infinity"] },
     ),
     row(
       "a label beyond classes",

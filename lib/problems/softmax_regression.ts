@@ -148,6 +148,13 @@ export function softmaxRegression(options: SoftmaxRegressionOptions): SoftmaxReg
       z[k] = s;
       if (s > max) max = s;
     }
+    if (!Number.isFinite(max)) {
+      throw new RangeError(
+        `\`w\` is too large for these features: the scores W x_i + b of sample ${i} overflow, got ${
+          show(max)
+        }`,
+      );
+    }
     let sum = 0;
     for (let k = 0; k < K; k++) sum += Math.exp(z[k] - max);
     return max + Math.log(sum);
