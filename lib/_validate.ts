@@ -170,8 +170,7 @@ export function knownKeys(where: string, options: unknown, keys: readonly string
     }
     if (options[key] === null) {
       throw new TypeError(
-        `\`${key}\` (an option of \`${where}\`) must be left out or undefined for its default, ` +
-          `or given a value, got null`,
+        `\`${key}\` must be left out (or undefined) to get its default, got null`,
       );
     }
   }
