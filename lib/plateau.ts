@@ -15,8 +15,14 @@
  *
  * The schedule never depends on how often it is called, only on t and on the
  * losses observed before step t; the same losses give the same rates. The
- * controller, not the schedule, is what `train` consults at its evaluation
- * points, and `reset()` gives a fresh run the starting state again.
+ * controller, not the schedule, is what a training loop consults:
+ *
+ * 1. build the optimizer with `lr: plateau.schedule`;
+ * 2. call `plateau.reset()` when a run starts, so a re-run starts afresh;
+ * 3. after evaluating the loss (or the validation loss) at w_t, t ≥ 1 steps
+ *    into the run, call `plateau.observe(t, loss)`; steps t, t + 1, … then use
+ *    the rate it returns. (PyTorch's loop calls `scheduler.step(val_loss)`
+ *    after each epoch and never before the first, hence t ≥ 1.)
  *
  * @module
  */
