@@ -261,6 +261,44 @@ function stepRows(make: () => lib.Optimizer): Row[] {
       NaN,
     ),
     row(
+      "step: grads of another length",
+      () => {
+        const { opt, w, state } = setup();
+        opt.step(w, new Float64Array(3), state);
+      },
+      "grads",
+      0,
+      { expect: "RangeError", parts: ["`grads`", "got length 3"] },
+    ),
+    row(
+      "step: grads as a Float32Array",
+      () => {
+        const { opt, w, state } = setup();
+        opt.step(w, new Float32Array(2) as Any, state);
+      },
+      "grads",
+      new Typed(new Float32Array(2)),
+    ),
+    row(
+      "step: params as a plain array",
+      () => {
+        const { opt, state, g } = setup();
+        opt.step([1, 2] as Any, g, state);
+      },
+      "params",
+      new Typed([1, 2]),
+    ),
+    row(
+      "step: params of another length than the state",
+      () => {
+        const { opt, state } = setup();
+        opt.step(new Float64Array(3), new Float64Array(3), state);
+      },
+      "state",
+      0,
+      { expect: "RangeError", parts: ["3"] },
+    ),
+    row(
       "step: a state made by another optimizer",
       () => {
         const { opt, w, g } = setup();
