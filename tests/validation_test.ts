@@ -48,7 +48,8 @@ function shown(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (value === null || value === undefined) return String(value);
+  if (value === null || value === undefined || typeof value === "boolean") return String(value);
+  if (typeof value === "object") return "an object";
   return typeof value;
 }
 
@@ -120,7 +121,7 @@ async function checkRows(t: Deno.TestContext, label: string, rows: Row[]): Promi
   for (const row of rows) {
     await t.step(`${label}: \`${row.param}\``, () => {
       const { range, ranged, typed } = KINDS[row.kind];
-      const types = row.required ? [...typed, undefined, null] : typed;
+      const types = row.required ? [...typed, undefined] : typed;
       for (const v of ranged) {
         rejects(
           () => row.make(v),
@@ -137,6 +138,13 @@ async function checkRows(t: Deno.TestContext, label: string, rows: Row[]): Promi
           `${label} ${row.param} = ${shown(v)}`,
         );
       }
+      // null never means "the default": the options reader refuses it for every option
+      rejects(
+        () => row.make(null),
+        TypeError,
+        [`\`${row.param}\``, "got null"],
+        `${label} ${row.param} = null`,
+      );
     });
   }
 }
@@ -159,8 +167,12 @@ async function checkOptions(
     }
   });
   await t.step(`${name}: options that are not an object`, () => {
-    for (const v of [5, "lr", true, null]) {
-      rejects(() => make(v), TypeError, [`\`${name}\``, "must be an object", `got ${shown(v)}`]);
+    for (const v of [5, "lr", true, null, [], new Date(0), () => valid]) {
+      rejects(() => make(v), TypeError, [
+        `\`${name}\``,
+        "must be a plain object",
+        `got ${v instanceof Date ? "a Date" : typeof v === "function" ? "a function" : shown(v)}`,
+      ]);
     }
   });
 }

@@ -130,7 +130,17 @@ export type FusedKernel = (
  * ```
  */
 export function fuse(optimizer: Optimizer, kernel: FusedKernel): Optimizer {
-  const list = optimizer.transforms;
+  const list = (optimizer as Partial<Optimizer> | null)?.transforms;
+  if (list === undefined || !owners.has(list)) {
+    throw new TypeError(
+      `\`optimizer\` must be an optimizer made by chain(), got ${show(optimizer)}`,
+    );
+  }
+  if (typeof kernel !== "function") {
+    throw new TypeError(
+      `\`kernel\` must be a function (params, grads, state) => void, got ${show(kernel)}`,
+    );
+  }
   return {
     name: optimizer.name,
     transforms: list,
