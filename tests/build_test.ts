@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
 import { buildSite, pageName, SITE_MARKER } from "../tools/build.ts";
-import { notebookKey } from "../tools/executed.ts";
+import { executedNotebook, notebookKey, VARIANT_TAG, withoutTagged } from "../tools/executed.ts";
+import { formatResult, type Notebook } from "../tools/notebook.ts";
 import { VEGA_SCRIPTS } from "../tools/build/assets.ts";
 import { indexPage, titleNumber } from "../tools/build/page.ts";
 import { escapeHtml, Slugger, stripAnsi } from "../tools/build/html.ts";
@@ -753,6 +754,43 @@ Deno.test("build: executed notebooks are cached by content", async (t) => {
       assert.deepEqual(await entries(), before);
       assert.equal(before.length, 3, "three successful runs are cached");
     });
+    await t.step(
+      "a variant runs once for concurrent callers; its added cells can be stripped",
+      async () => {
+        const c = `${dir}/03_c.ipynb`;
+        await Deno.writeTextFile(c, nb("C", 'console.log("c" + 1);'));
+        const variant = {
+          name: "proofs",
+          make: (n: Notebook): Notebook => ({
+            ...n,
+            cells: [...n.cells, {
+              cell_type: "code",
+              source: 'console.log("proof ran");',
+              metadata: { tags: [VARIANT_TAG] },
+              outputs: [],
+              execution_count: null,
+            }],
+          }),
+        };
+        const [first, second] = await Promise.all([
+          executedNotebook(c, { cacheDir, variant }),
+          executedNotebook(c, { cacheDir, variant }),
+        ]);
+        assert.ok(first.ok, formatResult(first));
+        assert.deepEqual(second, first, "the second caller shares the first one's run");
+        const text = (n: Notebook) => JSON.stringify(n.cells.map((cell) => cell.outputs ?? []));
+        assert.match(text(first.executed!), /proof ran/);
+        const shown = withoutTagged(first.executed!);
+        assert.equal(shown.cells.length, 2);
+        assert.doesNotMatch(text(shown), /proof ran/);
+        assert.match(text(shown), /c1/);
+        const again = await executedNotebook(c, { cacheDir, variant });
+        assert.equal(again.cached, true);
+        const plain = await executedNotebook(c, { cacheDir: null, variant: null });
+        assert.notEqual(plain.key, first.key, "a variant is cached apart from the notebook");
+        assert.doesNotMatch(text(plain.executed!), /proof ran/);
+      },
+    );
     await t.step(
       "the key changes with the notebook, the library's files and the variant",
       async () => {
