@@ -58,6 +58,7 @@ export * from "./analysis/momentum.ts";
 export * from "./analysis/power_means.ts";
 export * from "./analysis/stability.ts";
 export * from "./analysis/units.ts";
+export * from "./analysis/lr_range_test.ts";
 export * from "./data/random.ts";
 export * from "./data/minibatches.ts";
 export * from "./data/standardize.ts";
