@@ -139,9 +139,8 @@ function adamKernel(
   return (w, g, state) => {
     const { mu, nu, nuMax, bc1, bc2Sqrt } = moments(state);
     const lr = rate(state).lr;
-    const n = w.length;
     let i = 0;
-    for (; i < n; i++) {
+    for (; i < w.length; i++) {
       const x = g[i];
       const p = w[i];
       if (x - x + (p - p) !== 0) break; // a non-finite entry: stop before using it
@@ -158,7 +157,7 @@ function adamKernel(
       if (decoupled !== 0) u += decoupled * p;
       w[i] = p - u * lr;
     }
-    if (i < n) rejectEntry(state, w, g, i, i);
+    if (i < w.length) rejectEntry(state, w, g, i, i);
   };
 }
 

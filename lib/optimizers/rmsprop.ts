@@ -126,9 +126,8 @@ function rmspropKernel(
     const { nu, mu: avg } = averages(state);
     const buf = buffer === null ? nu : buffer(state).buf;
     const lr = rate(state).lr;
-    const n = w.length;
     let i = 0;
-    for (; i < n; i++) {
+    for (; i < w.length; i++) {
       const x = g[i];
       const p = w[i];
       if (x - x + (p - p) !== 0) break; // a non-finite entry: stop before using it
@@ -148,7 +147,7 @@ function rmspropKernel(
       }
       w[i] = p - u * lr;
     }
-    if (i < n) rejectEntry(state, w, g, i, i);
+    if (i < w.length) rejectEntry(state, w, g, i, i);
   };
 }
 

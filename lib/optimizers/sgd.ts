@@ -203,36 +203,36 @@ function sgdKernel(
   const rate = stateOf(opt, blocks.rate);
   return (w, g, state) => {
     const lr = rate(state).lr;
-    const n = w.length;
     let i = 0;
     if (buffer === null) {
-      for (; i < n; i++) {
+      for (; i < w.length; i++) {
         const x = g[i];
         const p = w[i];
         if (x - x + (p - p) !== 0) break; // a non-finite entry: stop before using it
         const gi = weightDecay === 0 ? x : x + weightDecay * p;
         w[i] = p - gi * lr;
       }
-      if (i < n) rejectEntry(state, w, g, i, i);
+      if (i < w.length) rejectEntry(state, w, g, i, i);
       return;
     }
     const trace = buffer(state);
     const buf = trace.buf;
     const copy = !trace.started;
-    if (!copy && !nesterov && weightDecay === 0) {
-      // The common case, without the branches of the general loop below.
-      for (; i < n; i++) {
+    if (!copy && !nesterov && weightDecay === 0 && dampening === 0) {
+      // The common case, without the branches of the general loop below
+      // (b·μ + x has the bits of the momentum block's μ·b + 1·x).
+      for (; i < w.length; i++) {
         const x = g[i];
         const p = w[i];
         if (x - x + (p - p) !== 0) break; // a non-finite entry: stop before using it
-        const b = mu * buf[i] + keep * x;
+        const b = buf[i] * mu + x;
         buf[i] = b;
         w[i] = p - b * lr;
       }
-      if (i < n) rejectEntry(state, w, g, i, i);
+      if (i < w.length) rejectEntry(state, w, g, i, i);
       return;
     }
-    for (; i < n; i++) {
+    for (; i < w.length; i++) {
       const x = g[i];
       const p = w[i];
       if (x - x + (p - p) !== 0) break; // a non-finite entry: stop before using it
@@ -241,7 +241,7 @@ function sgdKernel(
       buf[i] = b;
       w[i] = p - (nesterov ? gi + mu * b : b) * lr;
     }
-    if (i < n) rejectEntry(state, w, g, i, i);
+    if (i < w.length) rejectEntry(state, w, g, i, i);
   };
 }
 
