@@ -40,7 +40,12 @@ export interface GradientTransformation<S = unknown> {
   readonly wholeVector?: boolean;
   /** A fresh state for parameters shaped like `params`. */
   init(params: Float64Array): S;
-  /** Called once per step with the 0-based step index `t`, before any `update`. */
+  /**
+   * Called once per step with the 0-based step index `t`, before any `update`.
+   * A block that assigns fields of its state (not only entries of its
+   * buffers) assigns them here, so that a step on a frozen state fails
+   * before any parameter is touched.
+   */
   prepare?(state: S, t: number): void;
   /**
    * Transforms the block `u` in place. `u[k]` is the update of coordinate

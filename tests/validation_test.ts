@@ -886,8 +886,13 @@ Deno.test("step refuses a tampered state before it touches anything", async (t) 
       }
       state.count = 1;
       assert.deepEqual(state, stateBefore, `${name}: a refused count changed the state`);
-      const j = state.inner.findIndex((s) => s !== null && typeof s === "object");
-      if (j >= 0) {
+      // A block that writes fields of its state does so in prepare: freezing its state is refused.
+      const j = opt.transforms.findIndex((tr, k) =>
+        typeof tr.prepare === "function" && state.inner[k] !== null &&
+        typeof state.inner[k] === "object"
+      );
+      assert.ok(j >= 0, `${name}: no block with a prepared state`);
+      {
         const saved = state.inner[j];
         state.inner[j] = Object.freeze({ ...(saved as object) });
         rejects(() => opt.step(w, g, state), TypeError, [

@@ -86,17 +86,23 @@ export function beginStep(
       "`state` must be writable (a step advances its count), got a frozen or sealed state",
     );
   }
-  for (let j = 0; j < inner.length; j++) {
-    const s = inner[j];
-    if (typeof s === "object" && s !== null && Object.isFrozen(s)) {
-      throw new TypeError(
-        `\`state.inner[${j}]\` (the state of ${
-          transforms[j].name
-        }) must be writable, got a frozen object`,
-      );
+  // Every block that writes fields of its state (not only entries of its
+  // buffers) writes them in `prepare`, before any coordinate is touched; so a
+  // frozen block state is caught here, at no cost to a step that succeeds.
+  for (let j = 0; j < transforms.length; j++) {
+    try {
+      transforms[j].prepare?.(inner[j], t);
+    } catch (e) {
+      const s = inner[j];
+      if (typeof s === "object" && s !== null && Object.isFrozen(s)) {
+        throw new TypeError(
+          `\`state.inner[${j}]\` (the state of ${transforms[j].name}) must be writable, ` +
+            "got a frozen object",
+        );
+      }
+      throw e;
     }
   }
-  for (let j = 0; j < transforms.length; j++) transforms[j].prepare?.(inner[j], t);
   return t;
 }
 
@@ -203,7 +209,7 @@ export function stateOf<S>(
     );
   }
   return (state) => {
-    checkOwner(owner, state);
+    if (state?.owner !== owner) checkOwner(owner, state);
     return state.inner[j] as S;
   };
 }
