@@ -903,6 +903,20 @@ Deno.test("step refuses a tampered state before it touches anything", async (t) 
         assert.deepEqual(w, wBefore, `${name}: params changed with a frozen block state`);
         state.inner[j] = saved;
       }
+      {
+        // The chain walks its scratch block by block: a replaced one is refused (by either step).
+        const scratch = state.scratch;
+        for (const v of [new Float64Array(0), new Float64Array(2), null]) {
+          (state as { scratch: unknown }).scratch = v;
+          rejects(() => opt.step(w, g, state), TypeError, [
+            "`state.scratch`",
+            "init()",
+            `got ${v === null ? "null" : `a Float64Array of length ${v.length}`}`,
+          ], name);
+        }
+        (state as { scratch: unknown }).scratch = scratch;
+        assert.deepEqual(w, wBefore, `${name}: params changed with a replaced scratch`);
+      }
       Object.freeze(state);
       rejects(() => opt.step(w, g, state), TypeError, ["`state`", "writable", "frozen"], name);
       assert.deepEqual(w, wBefore, `${name}: params changed with a frozen state`);

@@ -7,17 +7,28 @@
 import type { GradientTransformation, Optimizer, OptimizerState } from "../types.ts";
 import { sameLength, show, vector } from "../_validate.ts";
 
-/** Which optimizer each chain's block list belongs to, e.g. `"adam #3"` (see `OptimizerState.owner`). */
-const owners = new WeakMap<readonly GradientTransformation[], string>();
+/** What `chain` knows about each optimizer it made, by its block list. */
+interface Chained {
+  /** Its name and number, e.g. `"adam #3"` (see `OptimizerState.owner`). */
+  readonly owner: string;
+  /** Whether a block needs the whole vector at once (then the scratch holds every coordinate). */
+  readonly whole: boolean;
+}
+const chained = new WeakMap<readonly GradientTransformation[], Chained>();
 let chains = 0;
 
-/** The owner string of an optimizer's blocks, or a TypeError. */
-function ownerOf(transforms: readonly GradientTransformation[]): string {
-  const owner = owners.get(transforms);
-  if (owner === undefined) {
+/** What `chain` recorded about an optimizer's blocks, or a TypeError. */
+function chainOf(transforms: readonly GradientTransformation[]): Chained {
+  const made = chained.get(transforms);
+  if (made === undefined) {
     throw new TypeError("`transforms` must be the `transforms` of an optimizer made by chain()");
   }
-  return owner;
+  return made;
+}
+
+/** The length of the scratch block `init` makes for `n` parameters. */
+function scratchLength(whole: boolean, n: number): number {
+  return whole ? n : Math.min(n, BLOCK_SIZE);
 }
 
 /** Checks that `state` is a state made by the `init` of the optimizer `owner` names. */
@@ -63,7 +74,8 @@ export function beginStep(
   if (!state || typeof state.count !== "number" || !Array.isArray(state.inner)) {
     throw new TypeError(`\`state\` must come from this optimizer's init(), got ${show(state)}`);
   }
-  checkOwner(ownerOf(transforms), state);
+  const { owner, whole } = chainOf(transforms);
+  checkOwner(owner, state);
   sameLength("params", params, "grads", grads);
   const inner = state.inner;
   if (state.size !== params.length || inner.length !== transforms.length) {
@@ -84,6 +96,16 @@ export function beginStep(
   if (!Object.isExtensible(state)) {
     throw new TypeError(
       "`state` must be writable (a step advances its count), got a frozen or sealed state",
+    );
+  }
+  const scratch = state.scratch;
+  if (
+    !(scratch instanceof Float64Array) || scratch.length !== scratchLength(whole, params.length)
+  ) {
+    throw new TypeError(
+      `\`state.scratch\` must be the Float64Array of length ${
+        scratchLength(whole, params.length)
+      } that init() made, got ${show(scratch)}`,
     );
   }
   // Every block that writes fields of its state (not only entries of its
@@ -195,7 +217,7 @@ export function stateOf<S>(
     );
   }
   const list = optimizer.transforms;
-  const owner = ownerOf(list);
+  const { owner } = chainOf(list);
   const j = list.indexOf(block as GradientTransformation);
   if (j < 0) {
     throw new RangeError(
@@ -262,7 +284,7 @@ export function fuse(optimizer: Optimizer, kernel: FusedKernel): Optimizer {
     );
   }
   const list = optimizer.transforms;
-  ownerOf(list);
+  chainOf(list);
   if (typeof kernel !== "function") {
     throw new TypeError(
       `\`kernel\` must be a function (params, grads, state) => void, got ${show(kernel)}`,
@@ -328,7 +350,7 @@ export function chain(name: string, ...transforms: GradientTransformation[]): Op
   const list = [...transforms];
   const count = list.length;
   const owner = `${name} #${++chains}`;
-  owners.set(list, owner);
+  chained.set(list, { owner, whole });
   // The blocks that report a learning rate, found once, by what they are.
   const rated = list.flatMap((tr, j) => (typeof tr.learningRate === "function" ? [j] : []));
 
@@ -343,7 +365,7 @@ export function chain(name: string, ...transforms: GradientTransformation[]): Op
         size: n,
         owner,
         inner: list.map((tr) => tr.init(params)),
-        scratch: new Float64Array(whole ? n : Math.min(n, BLOCK_SIZE)),
+        scratch: new Float64Array(scratchLength(whole, n)),
       };
     },
     learningRate(state: OptimizerState): number | undefined {
