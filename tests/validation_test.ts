@@ -51,7 +51,8 @@ function shown(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (value === null || value === undefined) return String(value);
+  if (value === null || value === undefined || typeof value === "boolean") return String(value);
+  if (typeof value === "object") return "an object";
   return typeof value;
 }
 
@@ -123,7 +124,7 @@ async function checkRows(t: Deno.TestContext, label: string, rows: Row[]): Promi
   for (const row of rows) {
     await t.step(`${label}: \`${row.param}\``, () => {
       const { range, ranged, typed } = KINDS[row.kind];
-      const types = row.required ? [...typed, undefined, null] : typed;
+      const types = row.required ? [...typed, undefined] : typed;
       for (const v of ranged) {
         rejects(
           () => row.make(v),
@@ -140,6 +141,13 @@ async function checkRows(t: Deno.TestContext, label: string, rows: Row[]): Promi
           `${label} ${row.param} = ${shown(v)}`,
         );
       }
+      // null never means "the default": the options reader refuses it for every option
+      rejects(
+        () => row.make(null),
+        TypeError,
+        [`\`${row.param}\``, "got null"],
+        `${label} ${row.param} = null`,
+      );
     });
   }
 }
@@ -162,8 +170,12 @@ async function checkOptions(
     }
   });
   await t.step(`${name}: options that are not an object`, () => {
-    for (const v of [5, "lr", true, null]) {
-      rejects(() => make(v), TypeError, [`\`${name}\``, "must be an object", `got ${shown(v)}`]);
+    for (const v of [5, "lr", true, null, [], new Date(0), () => valid]) {
+      rejects(() => make(v), TypeError, [
+        `\`${name}\``,
+        "must be a plain object",
+        `got ${v instanceof Date ? "a Date" : typeof v === "function" ? "a function" : shown(v)}`,
+      ]);
     }
   });
 }

@@ -211,18 +211,21 @@ export function stateOf<S>(
   optimizer: Optimizer,
   block: GradientTransformation<S>,
 ): (state: OptimizerState) => S {
-  if (!optimizer || typeof optimizer !== "object" || !Array.isArray(optimizer.transforms)) {
+  const list = (optimizer as Partial<Optimizer> | null)?.transforms;
+  if (list === undefined || !chained.has(list)) {
     throw new TypeError(
       `\`optimizer\` must be an optimizer made by chain(), got ${show(optimizer)}`,
     );
   }
-  const list = optimizer.transforms;
   const { owner } = chainOf(list);
+  if (!block || typeof block.init !== "function" || typeof block.update !== "function") {
+    throw new TypeError(`\`block\` must be a GradientTransformation, got ${show(block)}`);
+  }
   const j = list.indexOf(block as GradientTransformation);
   if (j < 0) {
     throw new RangeError(
       `\`block\` must be one of the blocks of ${owner} (${list.map((b) => b.name).join(", ")}), ` +
-        `got ${block && typeof block.name === "string" ? block.name : show(block)}`,
+        `got ${typeof block.name === "string" ? block.name : show(block)}`,
     );
   }
   if (list.indexOf(block as GradientTransformation, j + 1) >= 0) {
@@ -278,13 +281,12 @@ export type FusedKernel = (
  * ```
  */
 export function fuse(optimizer: Optimizer, kernel: FusedKernel): Optimizer {
-  if (!optimizer || typeof optimizer !== "object" || !Array.isArray(optimizer.transforms)) {
+  const list = (optimizer as Partial<Optimizer> | null)?.transforms;
+  if (list === undefined || !chained.has(list)) {
     throw new TypeError(
       `\`optimizer\` must be an optimizer made by chain(), got ${show(optimizer)}`,
     );
   }
-  const list = optimizer.transforms;
-  chainOf(list);
   if (typeof kernel !== "function") {
     throw new TypeError(
       `\`kernel\` must be a function (params, grads, state) => void, got ${show(kernel)}`,
