@@ -236,12 +236,13 @@ export interface TrainingRun {
 }
 
 /**
- * The learning rate η_t of the step an optimizer's state was last prepared for:
- * the `lr` field of the first building block whose state has a numeric one
- * (`scaleByLearningRate`, `scaleByNormAdadelta`). Read after a step, it is that
- * step's η_t, with schedules evaluated.
+ * The learning rate η_t of the step an optimizer's state was last prepared for,
+ * as the optimizer's learning-rate blocks report it (`scaleByLearningRate`,
+ * `scaleByNormAdadelta`: see `Optimizer.learningRate`). Read after a step, it
+ * is that step's η_t, with schedules evaluated.
  *
- * @param state An optimizer's state.
+ * @param optimizer The optimizer.
+ * @param state A state made by its `init`.
  * @returns η_t, or `undefined` when no block keeps a learning rate.
  *
  * @example
@@ -253,21 +254,17 @@ export interface TrainingRun {
  * const w = new Float64Array([1]);
  * const state = opt.init(w);
  * for (let t = 0; t < 3; t++) opt.step(w, new Float64Array([1]), state);
- * assert.equal(currentLearningRate(state), 0.05); // step t = 2
+ * assert.equal(currentLearningRate(opt, state), 0.05); // step t = 2
  * ```
  */
-export function currentLearningRate(state: OptimizerState): number | undefined {
-  if (!state || !Array.isArray(state.inner)) {
-    throw new TypeError(`\`state\` must be an optimizer state, got ${show(state)}`);
+export function currentLearningRate(
+  optimizer: Optimizer,
+  state: OptimizerState,
+): number | undefined {
+  if (!optimizer || typeof optimizer !== "object" || typeof optimizer.step !== "function") {
+    throw new TypeError(`\`optimizer\` must be an Optimizer, got ${show(optimizer)}`);
   }
-  const k = lrIndex(state);
-  return k < 0 ? undefined : (state.inner[k] as { lr: number }).lr;
-}
-
-function lrIndex(state: OptimizerState): number {
-  return state.inner.findIndex((s) =>
-    s !== null && typeof s === "object" && typeof (s as { lr?: unknown }).lr === "number"
-  );
+  return optimizer.learningRate?.(state);
 }
 
 function checkProblem(problem: unknown, name = "problem"): Problem {
@@ -678,7 +675,7 @@ function* run(plan: Plan): Generator<Checkpoint, TrainingRun, void> {
     if (batchLoss) batchLoss[t] = bl;
     gradNorm[t] = Math.sqrt(gg);
     stepNorm[t] = sn;
-    lr[t] = currentLearningRate(state) ?? NaN;
+    lr[t] = currentLearningRate(opt, state) ?? NaN;
     if (params) params.set(w, (t + 1) * d);
     time[t] = elapsed;
     steps = t + 1;
