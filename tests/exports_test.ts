@@ -1081,10 +1081,57 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
     (o) => lib.trainLive(lib.d2lQuadratic(), lib.gradientDescent({ lr: 0.1 }), o),
     { maxSteps: 2, progress: "none" },
     { progress: V.choice("bar"), maxSteps: V.int0 },
-  ).map((r) =>
-    // trainLive spreads its options into train's: a Date passes as {}, and train names itself
-    r.label === "options = a Date" || r.label === "an unknown option key" ? { ...r, gap: LEAD } : r
   ),
+
+  // exercise checks (lib/exercise.ts): a student's wrong answer is an ExerciseMistake with a
+  // message for the student; the instructor-facing arguments are refused like any other
+  ExerciseMistake: [ok("new ExerciseMistake(message)", () => new lib.ExerciseMistake("x"))],
+  exercise: [
+    ...arg("id", (id) => lib.exercise(id, () => {}), ["5.2", "05", 5, null], undefined).map((
+      r,
+    ) => ({
+      ...r,
+      expect: "RangeError" as const,
+    })),
+    ok("a passing body", () => lib.exercise("05.2", () => {})),
+  ],
+  expectAnswered: [
+    ok("an answer", () => lib.expectAnswered(1, "x")),
+    row("undefined", () => lib.expectAnswered(undefined, "set `x`"), "x", undefined, {
+      expect: "ExerciseMistake" as never,
+      parts: ["not answered yet", "`x`"],
+    }),
+  ],
+  expectNumber: [
+    ok("the right number", () => lib.expectNumber(2, 2, { name: "x" })),
+    row("a string answer", () => lib.expectNumber("2", 2, { name: "x" }), "x", "2", {
+      expect: "ExerciseMistake" as never,
+    }),
+  ],
+  expectChoice: [
+    ok("the right choice", () => lib.expectChoice("a", "a", { name: "x", choices: ["a", "b"] })),
+  ],
+  expectVector: [
+    ok("the right vector", () => lib.expectVector([1, 2], [1, 2], { name: "w" })),
+    row("a wrong length", () => lib.expectVector([1], [1, 2], { name: "w" }), "w", 1, {
+      expect: "ExerciseMistake" as never,
+      parts: ["your w", "has 1 coordinates, expected 2"],
+    }),
+  ],
+  expectSteps: [
+    ...arg("yours", (y) => lib.expectSteps(y, []), typed([null, 5])).map((r) => ({
+      ...r,
+      expect: "ExerciseMistake" as never,
+      parts: ["your steps must be an array"],
+    })),
+  ],
+  stateVector: [
+    ...arg("state", (st) => lib.stateVector(st, "m"), V.object),
+    ok("a buffer of adam", () => {
+      const w = W();
+      return lib.stateVector(lib.adam().init(w), "mu");
+    }),
+  ],
 
   // train (owner: lead)
   train: [
