@@ -88,6 +88,7 @@ export * from "./display/math.ts";
 export * from "./display/weights_table.ts";
 export * from "./display/run.ts";
 export * from "./train.ts";
+export * from "./exercise.ts";
 export * from "./plot/explorable.ts";
 export * from "./plot/explorable_closed_form.ts";
 export * from "./plot/explorable_grid.ts";
