@@ -40,7 +40,8 @@ import { listNotebooks } from "./notebook.ts";
 import { CACHE_ENV, executedNotebook, withoutTagged } from "./executed.ts";
 import { copyAssets } from "./build/assets.ts";
 import { type ArchiveFile, tarGz } from "./build/archive.ts";
-import { hasSolutions, studentEdition } from "./build/editions.ts";
+import { studentEdition } from "./exercises.ts";
+import type { Notebook } from "./notebook.ts";
 import { APT_INSTALL, PIP_INSTALL } from "./jupyter.ts";
 import { escapeHtml } from "./build/html.ts";
 import {
@@ -267,7 +268,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
 
     // the page is the student edition: blanks where the solutions are, no outputs they made
     try {
-      nb = studentEdition(nb);
+      nb = studentEdition(nb as unknown as Notebook) as unknown as NotebookDocument;
     } catch (err) {
       fail((err as Error).message);
     }
@@ -425,9 +426,10 @@ async function writeEditions(
   const instructor = await Deno.readFile(source);
   const committed = JSON.parse(new TextDecoder().decode(instructor)) as NotebookDocument;
   // byte for byte the committed file when there is nothing to blank
-  const student = hasSolutions(committed)
-    ? new TextEncoder().encode(JSON.stringify(studentEdition(committed), null, 1) + "\n")
-    : instructor;
+  const edition = studentEdition(committed as unknown as Notebook);
+  const student = JSON.stringify(edition) === JSON.stringify(committed)
+    ? instructor
+    : new TextEncoder().encode(JSON.stringify(edition, null, 1) + "\n");
   await Deno.writeFile(`${outDir}/notebooks/${label}`, student);
   await Deno.writeFile(`${outDir}/instructor/${label}`, instructor);
   return { student, instructor };

@@ -8,7 +8,8 @@
  * - the notebook file itself;
  * - every file under `lib/` (what `@better-gradients/lib` and its subpaths import);
  * - `deno.json` and `deno.lock` (the import map and the pinned npm packages);
- * - the runner (`tools/notebook.ts`, `tools/deno_execute.py`, this file) and Deno's version;
+ * - the runner (`tools/notebook.ts`, `tools/deno_execute.py`, this file, and `tools/exercises.ts`,
+ *   which makes the proof variant) and Deno's version;
  * - the variant's name, when a notebook is run in a variant (see {@link ExecutedOptions.variant}),
  *
  * so an edit to one lesson re-executes that lesson only, and an edit to the library re-executes
@@ -27,12 +28,13 @@
  */
 
 import { executeNotebook, type Notebook, type NotebookResult } from "./notebook.ts";
+import { lessonNumber, listExercises, PROOF_TAG, proofVariant } from "./exercises.ts";
 
 /** The environment variable naming a test run's cache folder. */
 export const CACHE_ENV = "BG_EXECUTED_CACHE";
 
 /** The tag on cells that a notebook variant adds (exercise proofs); see {@link withoutTagged}. */
-export const VARIANT_TAG = "exercise-proof";
+export const VARIANT_TAG: string = PROOF_TAG;
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
 
@@ -41,8 +43,24 @@ export interface NotebookVariant {
   /** Part of the cache key: two variants of one notebook are cached apart. */
   name: string;
   /** The notebook to run, made from the committed one; cells it adds carry {@link VARIANT_TAG}. */
-  make(nb: Notebook): Notebook | Promise<Notebook>;
+  make(nb: Notebook, path: string): Notebook | Promise<Notebook>;
 }
+
+/**
+ * The default variant: a notebook with exercises runs as its proof variant (tools/exercises.ts:
+ * after each check, the blank and every wrong answer must be rejected, then the reference runs
+ * again), so one execution both runs the lesson and proves its checks. A notebook without
+ * exercises, or whose exercises break the convention (which tests/exercises_test.ts reports),
+ * runs as it is.
+ */
+export const PROOF_VARIANT: NotebookVariant = {
+  name: "exercise-proofs",
+  make(nb, path) {
+    const lesson = lessonNumber(path);
+    const { exercises, problems } = listExercises(nb, lesson);
+    return exercises.length > 0 && problems.length === 0 ? proofVariant(nb, lesson) : nb;
+  },
+};
 
 /** Options of {@link executedNotebook}. */
 export interface ExecutedOptions {
@@ -59,7 +77,7 @@ export interface ExecutedOptions {
   /**
    * Run this variant of the notebook instead of the file as committed (in the notebook's own
    * folder, so its imports resolve the same).
-   * @default {the variant set with setDefaultVariant, else none}
+   * @default {the variant set with setDefaultVariant, at first PROOF_VARIANT}
    */
   variant?: NotebookVariant | null;
 }
@@ -72,12 +90,12 @@ export interface ExecutedNotebook extends NotebookResult {
   key: string;
 }
 
-let defaultVariant: NotebookVariant | null = null;
+let defaultVariant: NotebookVariant | null = PROOF_VARIANT;
 
 /**
  * Sets the variant every {@link executedNotebook} call runs unless its options name another
- * (e.g. the exercise proofs of tools/exercises.ts, so a test run executes each lesson once, with
- * its proofs). `null` goes back to the committed notebooks.
+ * ({@link PROOF_VARIANT} at first, so a test run executes each lesson once, with its exercise
+ * proofs). `null` runs the committed notebooks as they are.
  */
 export function setDefaultVariant(variant: NotebookVariant | null): void {
   defaultVariant = variant;
@@ -110,6 +128,7 @@ function dependenciesDigest(): Promise<string> {
       `${ROOT}/tools/notebook.ts`,
       `${ROOT}/tools/deno_execute.py`,
       `${ROOT}/tools/executed.ts`,
+      `${ROOT}/tools/exercises.ts`,
     ].sort();
     const parts: string[] = [`deno ${Deno.version.deno}`];
     for (const file of files) {
@@ -226,7 +245,7 @@ async function runOnce(
   timeoutSeconds: number | undefined,
 ): Promise<NotebookResult> {
   if (variant === null) return await executeNotebook(path, { timeoutSeconds });
-  const made = await variant.make(JSON.parse(text) as Notebook);
+  const made = await variant.make(JSON.parse(text) as Notebook, path);
   // beside the original, so relative imports and the import map resolve as for the notebook
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
   const temp = await Deno.makeTempFile({ dir, prefix: ".variant-", suffix: ".ipynb" });
