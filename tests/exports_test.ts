@@ -236,7 +236,6 @@ const sliderRows = (make: (s: Any) => unknown, param = "sliders"): Row[] => [
 ];
 
 const FIGURES = "owner: figures";
-const LEAD = "owner: lead";
 
 /**
  * Rows for an optimizer's step: a non-finite gradient or parameter, a foreign
