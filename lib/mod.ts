@@ -53,6 +53,7 @@ export * from "./optimizers/adadelta.ts";
 export * from "./optimizers/adam.ts";
 export * from "./optimizers/adagrad.ts";
 export * from "./schedules.ts";
+export * from "./plateau.ts";
 export * from "./analysis/ema.ts";
 export * from "./analysis/momentum.ts";
 export * from "./analysis/power_means.ts";
