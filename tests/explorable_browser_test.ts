@@ -62,11 +62,13 @@ Deno.test({
   sanitizeResources: false,
   fn: async (t) => {
     await withBuiltSite(NOTEBOOKS, "bg-explorable-test-", async ({ origin, browser }) => {
-      const open = async (file: string) => {
+      /** Opens a page with `count` explorables and returns the first. */
+      const open = async (file: string, count = 1) => {
         const { context, page, traffic } = await openPage(browser, origin, file);
         await page.waitForSelector("html[data-vega-done]");
-        const figure = page.locator("figure.output-vega:has(.vega-bindings input[type=range])");
-        assert.equal(await figure.count(), 1, `${file} has one explorable`);
+        const all = page.locator("figure.output-vega:has(.vega-bindings input[type=range])");
+        assert.equal(await all.count(), count, `${file} has ${count} explorable(s)`);
+        const figure = all.first();
         assert.equal(await figure.getAttribute("data-vega-state"), "ready");
         await figure.scrollIntoViewIfNeeded();
         return { context, page, traffic, figure };
@@ -138,7 +140,7 @@ Deno.test({
       await t.step(
         "05 · Momentum: with α = 0 the momentum path is gradient descent's",
         async () => {
-          const { context, page, traffic, figure } = await open("05_momentum.html");
+          const { context, page, traffic, figure } = await open("05_momentum.html", 2); // the path, then the rate map
           try {
             const path = (colour: string) =>
               figure.locator(

@@ -344,6 +344,8 @@ function stepRows(make: () => lib.Optimizer): Row[] {
 const TABLE: Record<string, Row[] | typeof CONSTANT> = {
   // constants
   BLOCK_SIZE: CONSTANT,
+  UNDRAWN_HINT: CONSTANT,
+  SLIDERS_NOTE: CONSTANT,
   INTERACTIVE_LAYER_PREFIX: CONSTANT,
   PLOTLY_VERSION: CONSTANT,
   UPDATE_RULES: CONSTANT,
