@@ -169,10 +169,10 @@ Deno.test("explorable: specs are Vega-Lite v5 with parameters bound to range sli
     schedules: await scheduleExplorable(),
   };
   for (const [name, fig] of Object.entries(figures)) {
-    await t.step(`${name}: compiles without warnings, every slider a range input`, () => {
+    await t.step(`${name}: compiles without warnings, every slider a range input`, async () => {
       const spec = fig.spec as Record<string, unknown>;
       assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
-      assert.deepEqual(compileVegaLite(fig.spec).warnings, []);
+      assert.deepEqual((await compileVegaLite(fig.spec)).warnings, []);
       assert.deepEqual(fig.warnings, []);
       const params = spec.params as {
         name: string;
@@ -190,7 +190,7 @@ Deno.test("explorable: specs are Vega-Lite v5 with parameters bound to range sli
         );
       }
       // vega parses what vega-lite made, the bindings included (a copy: vega tags the rows)
-      const compiled = compileVegaLite(structuredClone(fig.spec) as VegaLiteSpec).vega;
+      const compiled = (await compileVegaLite(structuredClone(fig.spec) as VegaLiteSpec)).vega;
       const view = new vega.View(vega.parse(compiled), { renderer: "none" });
       for (const s of fig.sliders) assert.equal(view.signal(s.name), s.value);
       view.finalize();

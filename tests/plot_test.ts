@@ -98,7 +98,7 @@ async function checkFigure(fig: Figure): Promise<SvgElement> {
   assertWellFormed(fig.svg);
   assert.deepEqual(fig.warnings, []);
   assert.equal(fig.spec.$schema, VEGA_LITE_SCHEMA);
-  const compiled = compileVegaLite(fig.spec as VegaLiteSpec);
+  const compiled = await compileVegaLite(fig.spec as VegaLiteSpec);
   assert.deepEqual(compiled.warnings, []);
   const bundle = fig[jupyterDisplay]();
   assert.deepEqual(Object.keys(bundle).sort(), [VEGA_LITE_MIME, "image/svg+xml", "text/plain"]);
@@ -662,10 +662,10 @@ Deno.test("smallMultiples: one panel per setting", async (t) => {
     );
     assertDrawnInOrder(lineVertices(await checkFigure(fig))[0], xs, 200);
   });
-  await t.step("shared or independent y scales, both without warnings", () => {
+  await t.step("shared or independent y scales, both without warnings", async () => {
     for (const sharedY of [true, false]) {
       const spec = smallMultiplesSpec(sweep, { sharedY });
-      assert.deepEqual(compileVegaLite(spec).warnings, []);
+      assert.deepEqual((await compileVegaLite(spec)).warnings, []);
       assert.equal(
         (spec as unknown as { resolve: { scale: { y: string } } }).resolve.scale.y,
         sharedY ? "shared" : "independent",

@@ -2,7 +2,7 @@
 // grid field names, axis scales and the contour background. Not exported from
 // lib/mod.ts.
 
-import * as vega from "vega";
+import { vegaExpression } from "../_lazy.ts";
 import { show } from "../_validate.ts";
 import type { ScaleType } from "./_data.ts";
 import type { Slider } from "./explorable.ts";
@@ -171,7 +171,7 @@ export function checkExpression(
   }
   let ast: unknown;
   try {
-    ast = vega.parseExpression(expr);
+    ast = vegaExpression().parseExpression(expr);
   } catch (err) {
     throw new TypeError(
       `\`${where}\` must be a Vega expression, got ${show(expr)}: ${(err as Error).message}`,

@@ -18,9 +18,10 @@
  * @module
  */
 
-import * as vega from "vega";
+import type * as vega from "vega";
 import { show } from "../_validate.ts";
 import { PALETTE } from "./_data.ts";
+import { loadVega } from "../_lazy.ts";
 import { checkExpression, checkSlider, gridValue, jsonBytes, wholeSteps } from "./_explorable.ts";
 import {
   compileVegaLite,
@@ -493,20 +494,21 @@ export async function explorableData(
   const cached = Object.isFrozen(spec) ? views.get(spec) : undefined;
   const entry = cached ?? { view: headlessView(spec), queue: Promise.resolve() };
   if (cached === undefined && Object.isFrozen(spec)) views.set(spec, entry);
-  const run = entry.queue.then(() => readView(entry.view, spec, sliders, values));
+  const run = entry.queue.then(async () => readView(await entry.view, spec, sliders, values));
   entry.queue = run.then(() => {}, () => {});
   try {
     return await run;
   } finally {
-    if (cached === undefined && !Object.isFrozen(spec)) entry.view.finalize();
+    if (cached === undefined && !Object.isFrozen(spec)) (await entry.view).finalize();
   }
 }
 
-const views = new WeakMap<object, { view: vega.View; queue: Promise<void> }>();
+const views = new WeakMap<object, { view: Promise<vega.View>; queue: Promise<void> }>();
 
-function headlessView(spec: VegaLiteSpec): vega.View {
-  const { vega: vgSpec } = compileVegaLite(structuredClone(spec) as VegaLiteSpec);
-  return new vega.View(vega.parse(vgSpec), { renderer: "none" });
+async function headlessView(spec: VegaLiteSpec): Promise<vega.View> {
+  const { vega: vgSpec } = await compileVegaLite(structuredClone(spec) as VegaLiteSpec);
+  const { vega: vg } = await loadVega();
+  return new vg.View(vg.parse(vgSpec), { renderer: "none" });
 }
 
 /** Sets every slider (to `values` or its default), runs the view and collects the drawn rows. */

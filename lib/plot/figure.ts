@@ -16,10 +16,10 @@
  * @module
  */
 
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import type * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import { show } from "../_validate.ts";
+import { loadVega } from "../_lazy.ts";
 import { type Displayable, jupyterDisplay, type MimeBundle } from "../display/mime.ts";
 
 /** A Vega-Lite v5 top-level spec, as typed by the `vega-lite` package. */
@@ -145,7 +145,7 @@ export async function figure(spec: VegaLiteSpec, options: FigureOptions = {}): P
     );
   }
   const full = deepFreeze(structuredClone({ $schema: VEGA_LITE_SCHEMA, ...spec })) as VegaLiteSpec;
-  const warnings = compileVegaLite(full).warnings;
+  const warnings = (await compileVegaLite(full)).warnings;
   const svg = await renderSvg(full);
   const description = oneLine(options.description ?? describe(full));
   const plotly = options.plotly === undefined
@@ -196,7 +196,8 @@ export async function figure(spec: VegaLiteSpec, options: FigureOptions = {}): P
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   // A fresh copy: vega tags the data rows it ingests, and `spec` may be frozen.
   const copy = structuredClone(withoutInteractiveLayers(spec)) as VegaLiteSpec;
-  const { vega: vgSpec } = compileVegaLite(copy);
+  const { vega: vgSpec } = await compileVegaLite(copy);
+  const { vega } = await loadVega();
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
   try {
     return namespaceIds(await view.toSVG());
@@ -227,7 +228,7 @@ export interface CompiledSpec {
  * import { compileVegaLite } from "@better-gradients/lib";
  * import assert from "node:assert/strict";
  *
- * const { warnings } = compileVegaLite({
+ * const { warnings } = await compileVegaLite({
  *   data: { values: [{ x: 1 }] },
  *   mark: "point",
  *   encoding: { x: { field: "x", type: "quantitative" } },
@@ -235,7 +236,8 @@ export interface CompiledSpec {
  * assert.deepEqual(warnings, []);
  * ```
  */
-export function compileVegaLite(spec: VegaLiteSpec): CompiledSpec {
+export async function compileVegaLite(spec: VegaLiteSpec): Promise<CompiledSpec> {
+  const { vl } = await loadVega();
   const logger = new CollectingLogger();
   const out = vl.compile(spec, { logger });
   return { vega: out.spec as vega.Spec, warnings: logger.warnings };
