@@ -11,6 +11,10 @@ import type { Problem } from "./problems/problem.ts";
 import { isDataProblem } from "./problems/problem.ts";
 import { minibatches, type MinibatchSampler } from "./data/minibatches.ts";
 
+// Re-exported for the `@better-gradients/lib/train` entry point.
+export type { GradientTransformation, Optimizer, OptimizerState } from "./types.ts";
+export type { Domain, Minimum, Problem } from "./problems/problem.ts";
+
 /** Options of {@link train}. */
 export interface TrainOptions {
   /**

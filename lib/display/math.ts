@@ -11,7 +11,7 @@
 
 import { show } from "../_validate.ts";
 import type { UpdateUnits } from "../analysis/units.ts";
-import { RichValue, stripAnsi } from "./mime.ts";
+import { RichValue, stripAnsi } from "../base/mime.ts";
 
 /** Options of {@link formula}. */
 export interface FormulaOptions {

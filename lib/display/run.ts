@@ -12,8 +12,8 @@
 import { knownKeys, show } from "../_validate.ts";
 import { type Figure } from "../plot/figure.ts";
 import { type Panel, smallMultiples } from "../plot/small_multiples.ts";
-import { formatNumber } from "./format.ts";
-import { RichValue } from "./mime.ts";
+import { formatNumber } from "../base/format.ts";
+import { RichValue } from "../base/mime.ts";
 import { type Row, Table } from "./table.ts";
 
 /**

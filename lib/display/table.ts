@@ -5,14 +5,14 @@
  */
 
 import { show } from "../_validate.ts";
-import { formatNumber } from "./format.ts";
+import { formatNumber } from "../base/format.ts";
 import {
   type Displayable,
   escapeHtml,
   jupyterDisplay,
   stripAnsi,
   type TextBundle,
-} from "./mime.ts";
+} from "../base/mime.ts";
 
 /** What a table cell can hold. `null` and `undefined` show as an empty cell. */
 export type Cell = string | number | bigint | boolean | null | undefined;

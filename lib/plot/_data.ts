@@ -5,7 +5,7 @@
 // series down with a min/max decimation that keeps spikes visible.
 
 import { integer, show } from "../_validate.ts";
-import { roundSignificant } from "../display/format.ts";
+import { roundSignificant } from "../base/format.ts";
 
 /** One named series of y values, with optional x values (default 0, 1, 2, …). */
 export interface Series {

@@ -22,7 +22,16 @@ import type * as vega from "vega";
 import { show } from "../_validate.ts";
 import { PALETTE } from "./_data.ts";
 import { loadVega } from "../_lazy.ts";
-import { checkExpression, checkSlider, gridValue, jsonBytes, wholeSteps } from "./_explorable.ts";
+import { jsonBytes } from "./_explorable.ts";
+import {
+  checkExpression,
+  checkSlider,
+  checkSliders,
+  type Slider,
+  wholeSteps,
+} from "./sliders.ts";
+
+export { checkSliders, type Slider, sliderValues } from "./sliders.ts";
 import {
   compileVegaLite,
   type Figure,
@@ -30,37 +39,6 @@ import {
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./figure.ts";
-
-/**
- * A slider: a number the reader drags between `min` and `max` in steps of
- * `step`, starting at `value`. In Vega expressions (closed forms, captions)
- * its current value is the bare identifier `name`.
- */
-export interface Slider {
-  /**
-   * The parameter's name: an identifier (`alpha`, `eta`, `logEps`), unique
-   * among the figure's sliders. Expressions refer to the slider by it.
-   */
-  name: string;
-  /** The smallest value. */
-  min: number;
-  /** The largest value; must be `min + k·step` for a whole number k. */
-  max: number;
-  /** The step between values, > 0. Grid panels run once per value. */
-  step: number;
-  /** The default: where the slider starts and what the static SVG shows. On the grid. */
-  value: number;
-  /**
-   * The text beside the slider and in the caption, e.g. `"α"`.
-   * @default {name}
-   */
-  label?: string;
-  /**
-   * A d3-format specifier for the value in the caption, e.g. `".3f"` or `"~g"`.
-   * @default {as many decimals as `step` has}
-   */
-  format?: string;
-}
 
 /**
  * One panel of an explorable: a Vega-Lite unit or layer spec (no `$schema`,
@@ -127,72 +105,6 @@ export interface SeriesData {
   x: number[];
   /** The y values. */
   y: number[];
-}
-
-/**
- * Checks a list of sliders (at least one, unique names) and fills in their
- * defaults. Panel builders call it; so may a hand-made panel.
- *
- * @param where The argument's name, for error messages.
- * @param sliders The sliders.
- * @returns Checked copies, with `label` and `format` filled in.
- * @throws {TypeError|RangeError} naming the slider and field that is wrong.
- *
- * @example
- * ```ts
- * import { checkSliders } from "@better-gradients/lib";
- * import assert from "node:assert/strict";
- *
- * const [alpha] = checkSliders("sliders", [
- *   { name: "alpha", min: 0, max: 0.98, step: 0.02, value: 0.9, label: "α" },
- * ]);
- * assert.equal(alpha.format, ".2f");
- * assert.throws(
- *   () => checkSliders("sliders", [{ name: "alpha", min: 0, max: 1, step: 0.3, value: 0 }]),
- *   RangeError,
- * );
- * ```
- */
-export function checkSliders(where: string, sliders: unknown): Required<Slider>[] {
-  if (!Array.isArray(sliders)) {
-    throw new TypeError(`\`${where}\` must be an array of sliders, got ${show(sliders)}`);
-  }
-  if (sliders.length === 0) {
-    throw new RangeError(`\`${where}\` must hold at least one slider, got none`);
-  }
-  const out = sliders.map((s, i) => checkSlider(`${where}[${i}]`, s));
-  const seen = new Set<string>();
-  for (const s of out) {
-    if (seen.has(s.name)) {
-      throw new RangeError(`\`${where}\` has two sliders named ${show(s.name)}`);
-    }
-    seen.add(s.name);
-  }
-  return out;
-}
-
-/**
- * Every value a slider can take, from `min` to `max` in steps of `step`
- * (rounded to 12 significant digits, so `0.1 + 2·0.1` is `0.3`). Grid
- * panels run once for each combination of these.
- *
- * @param slider The slider.
- * @returns The values, ascending.
- *
- * @example
- * ```ts
- * import { sliderValues } from "@better-gradients/lib";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(sliderValues({ name: "a", min: 0.1, max: 0.5, step: 0.1, value: 0.3 }), [
- *   0.1, 0.2, 0.3, 0.4, 0.5,
- * ]);
- * ```
- */
-export function sliderValues(slider: Slider): number[] {
-  const s = checkSlider("slider", slider);
-  const n = wholeSteps(s.max - s.min, s.step);
-  return Array.from({ length: n + 1 }, (_, k) => gridValue(s, k));
 }
 
 /** The settings line: `'α = ' + format(alpha, '.2f') + '   ' + …`. */

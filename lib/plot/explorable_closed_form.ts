@@ -14,17 +14,14 @@ import {
   type ScaleType,
   scaleType,
 } from "./_data.ts";
-import {
-  checkExpression,
-  contourLayers,
-  domainOption,
-  panelAxes,
-  panelSeriesChannel,
-} from "./_explorable.ts";
+import { contourLayers, domainOption, panelAxes, panelSeriesChannel } from "./_explorable.ts";
 import { titleEntry } from "./_spec.ts";
-import { checkSliders, type ExplorablePanel, type Slider } from "./explorable.ts";
+import type { ExplorablePanel } from "./explorable.ts";
+import { checkExpression, checkSliders, type Slider } from "./sliders.ts";
 import type { VegaLiteSpec } from "./figure.ts";
-import type { Surface } from "./surface.ts";
+import type { SurfaceBackground } from "./surface.ts";
+
+export type { SurfaceBackground } from "./surface.ts";
 
 /** The variable a closed-form panel samples: `datum.<name>` runs from `from` to `to`. */
 export interface SampledVariable {
@@ -79,26 +76,6 @@ export interface ReferenceMark {
    * @default {false}
    */
   labelExpr?: boolean;
-}
-
-/** Contour lines of a loss surface under a panel's curves. */
-export interface SurfaceBackground {
-  /** The loss of two parameters. */
-  f: Surface;
-  /** The range [min, max] of the first parameter shown. */
-  xDomain: readonly [number, number];
-  /** The range [min, max] of the second parameter shown. */
-  yDomain: readonly [number, number];
-  /**
-   * The contour levels, or their number (placed at quantiles of the sampled values).
-   * @default {12}
-   */
-  levels?: number | readonly number[];
-  /**
-   * Grid points per axis at which f is sampled for the contours.
-   * @default {48}
-   */
-  resolution?: number;
 }
 
 /** Options of {@link closedFormPanel}. */

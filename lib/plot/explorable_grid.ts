@@ -29,10 +29,10 @@ import {
   panelSeriesChannel,
 } from "./_explorable.ts";
 import { titleEntry } from "./_spec.ts";
-import { checkSliders, type ExplorablePanel, type Slider, sliderValues } from "./explorable.ts";
-import type { SurfaceBackground } from "./explorable_closed_form.ts";
+import type { ExplorablePanel } from "./explorable.ts";
+import { checkSliders, type Slider, sliderValues } from "./sliders.ts";
 import type { VegaLiteSpec } from "./figure.ts";
-import type { Surface, Trajectory } from "./surface.ts";
+import type { Surface, SurfaceBackground, Trajectory } from "./surface.ts";
 
 /** The slider values of one grid point, by slider name. */
 export type SliderValues = Readonly<Record<string, number>>;

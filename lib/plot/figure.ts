@@ -20,7 +20,7 @@ import type * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import { show } from "../_validate.ts";
 import { loadVega } from "../_lazy.ts";
-import { type Displayable, jupyterDisplay, type MimeBundle } from "../display/mime.ts";
+import { type Displayable, jupyterDisplay, type MimeBundle } from "../base/mime.ts";
 
 /** A Vega-Lite v5 top-level spec, as typed by the `vega-lite` package. */
 export type VegaLiteSpec = TopLevelSpec;

@@ -6,7 +6,7 @@
  */
 
 import { knownKeys, show } from "../_validate.ts";
-import { roundSignificant } from "../display/format.ts";
+import { roundSignificant } from "../base/format.ts";
 import { type ContourLine, contourLines, type Grid } from "./_contours.ts";
 import {
   compact,
@@ -32,6 +32,26 @@ import {
 
 /** A loss of two parameters, f(w₁, w₂). */
 export type Surface = (w1: number, w2: number) => number;
+
+/** Contour lines of a loss surface under a panel's curves. */
+export interface SurfaceBackground {
+  /** The loss of two parameters. */
+  f: Surface;
+  /** The range [min, max] of the first parameter shown. */
+  xDomain: readonly [number, number];
+  /** The range [min, max] of the second parameter shown. */
+  yDomain: readonly [number, number];
+  /**
+   * The contour levels, or their number (placed at quantiles of the sampled values).
+   * @default {12}
+   */
+  levels?: number | readonly number[];
+  /**
+   * Grid points per axis at which f is sampled for the contours.
+   * @default {48}
+   */
+  resolution?: number;
+}
 
 /**
  * The iterates of one optimizer run in the plane: either `points`
