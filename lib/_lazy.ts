@@ -11,12 +11,12 @@
 // types still come from the packages (`typeof import(…)` costs nothing at run
 // time). Not exported from lib/mod.ts.
 
-type Require = (name: string) => unknown;
+type Require = ((name: string) => unknown) & { resolve(name: string): string };
 
 let requireFn: Require | undefined;
 
 /** Node's `require`, resolved from this file (so the project's `deno.json` pins the versions). */
-function nodeRequire(): Require {
+export function nodeRequire(): Require & { resolve(name: string): string } {
   if (requireFn === undefined) {
     const process = (globalThis as unknown as {
       process: { getBuiltinModule(id: string): unknown };

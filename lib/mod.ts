@@ -49,4 +49,5 @@ export * from "./data/mod.ts";
 export * from "./problems/mod.ts";
 export * from "./display/mod.ts";
 export * from "./plot/mod.ts";
+export * from "./network/mlp.ts";
 export * from "./train.ts";

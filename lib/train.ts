@@ -1,15 +1,22 @@
 /**
- * The training loop: runs an optimizer on a problem, records every step as
- * plain data, and says why it stopped.
+ * The training loop: runs an optimizer on a problem, records the run as plain
+ * data, and says why it stopped. {@link train} runs it at once; {@link trainLive}
+ * runs the same steps and shows its progress while it goes.
  *
  * @module
  */
 
-import type { Optimizer, OptimizerState } from "./types.ts";
+import type { Optimizer, OptimizerState, ScheduleFailure } from "./types.ts";
 import { bool, integer, knownKeys, nonNegative, show } from "./_validate.ts";
-import type { Problem } from "./problems/problem.ts";
+import type { DataProblem, Problem } from "./problems/problem.ts";
 import { isDataProblem } from "./problems/problem.ts";
-import { minibatches, type MinibatchSampler } from "./data/minibatches.ts";
+import { type Batch, minibatches, type MinibatchSampler } from "./data/minibatches.ts";
+import {
+  autoProgressTarget,
+  Progress,
+  type ProgressReport,
+  type ProgressTarget,
+} from "./display/progress.ts";
 
 // Re-exported for the `@better-gradients/lib/train` entry point.
 export type { GradientTransformation, Optimizer, OptimizerState } from "./types.ts";
@@ -18,10 +25,15 @@ export type { Domain, Minimum, Problem } from "./problems/problem.ts";
 /** Options of {@link train}. */
 export interface TrainOptions {
   /**
-   * The most steps to take.
-   * @default {1000}
+   * The most steps to take. Not with `epochs`.
+   * @default {1000, or `epochs` epochs of minibatches}
    */
   maxSteps?: number;
+  /**
+   * With `batchSize`: train for this many passes over the data (the steps
+   * are `epochs` × batches per epoch). Not with `maxSteps`.
+   */
+  epochs?: number;
   /**
    * The notes' stopping rule: stop after the first step with
    * ‖w_{t+1} − w_t‖ < tol. 0 turns it off (every run takes `maxSteps` steps
@@ -52,6 +64,23 @@ export interface TrainOptions {
    */
   dropLast?: boolean;
   /**
+   * When to evaluate the full training loss E(w_t) (and the accuracy and the
+   * validation set's loss and accuracy): `"step"` after every step, `"epoch"`
+   * at the end of every epoch (needs `batchSize`), or a whole number K for
+   * every K steps. The start point and the last step are always evaluated.
+   * On a large data set a full pass after every step would cost far more
+   * than the minibatch steps themselves; between evaluations the run still
+   * checks every parameter, and the minibatch loss when the problem gives it.
+   * @default {"epoch" with `epochs`, otherwise "step"}
+   */
+  evaluate?: "step" | "epoch" | number;
+  /**
+   * A second problem with the same parameters, e.g. the network on the
+   * validation set (`net.withData(digits.validation)`): its loss, and its
+   * accuracy when it has one, are recorded at every evaluation.
+   */
+  validation?: Problem;
+  /**
    * The start point w_0 (copied; not modified).
    * @default {problem.startPoint()}
    */
@@ -75,12 +104,23 @@ export interface TrainOptions {
   name?: string;
 }
 
+/** Options of {@link trainLive}: those of {@link train}, and where progress goes. */
+export interface TrainLiveOptions extends TrainOptions {
+  /**
+   * `"auto"`: one output redrawn in place inside Jupyter, a plain line per
+   * evaluation in a terminal, nothing otherwise (tests, pipes). Or name the
+   * target: `"jupyter"`, `"lines"`, `"none"`.
+   * @default {"auto"}
+   */
+  progress?: "auto" | ProgressTarget;
+}
+
 /** Why a run stopped; see {@link TrainingRun}. */
 export interface TrainingStop {
   /**
    * `"converged"`: a step moved w by less than `tol`. `"maxSteps"`: all
-   * `maxSteps` steps were taken. `"diverged"`: a gradient entry, a parameter or
-   * the loss was not finite, or the loss exceeded `maxLoss`.
+   * `maxSteps` steps were taken. `"diverged"`: a gradient entry, a parameter,
+   * the loss or the learning rate was not finite, or the loss exceeded `maxLoss`.
    */
   reason: "converged" | "maxSteps" | "diverged";
   /**
@@ -91,10 +131,16 @@ export interface TrainingStop {
    */
   step: number;
   /** For `"diverged"`: what was wrong. */
-  cause?: "non-finite gradient" | "non-finite params" | "non-finite loss" | "loss above bound";
+  cause?:
+    | "non-finite gradient"
+    | "non-finite params"
+    | "non-finite loss"
+    | "loss above bound"
+    | "bad learning rate";
   /**
    * The offending value: the step length (converged), the non-finite entry or
-   * loss, or the loss above the bound (diverged).
+   * loss, the loss above the bound, or the learning rate a schedule returned
+   * (when it was a number).
    */
   value?: number;
   /** The index of the offending gradient or parameter entry. */
@@ -105,11 +151,16 @@ export interface TrainingStop {
 
 /**
  * The record of one run of {@link train}: plain Float64Arrays and small
- * objects, ready for plots and tables. With T = `steps`:
+ * objects, ready for plots and tables. With T = `steps` and E evaluations
+ * (T + 1 with `evaluate: "step"`, the default without `epochs`):
  *
- * | field | length | entry t |
+ * | field | length | entry |
  * | --- | --- | --- |
- * | `loss` | T + 1 | E(w_t), the full loss at w_t (w_0 first) |
+ * | `evalSteps` | E | the step t of each evaluation (0 first, T last) |
+ * | `loss` | E | E(w_t), the full loss at the evaluated w_t |
+ * | `accuracy` | E or null | the problem's accuracy at w_t, when it has one |
+ * | `validation` | E each or null | the validation problem's loss (and accuracy) at w_t |
+ * | `batchLoss` | T or null | the minibatch loss step t saw, when the problem gives it with its gradient |
  * | `params` | (T + 1)·dim or null | w_t in entries t·dim … t·dim + dim − 1 |
  * | `gradNorm` | T | ‖g_t‖ of the gradient step t used (its minibatch's) |
  * | `stepNorm` | T | ‖w_{t+1} − w_t‖ |
@@ -127,8 +178,18 @@ export interface TrainingRun {
   dim: number;
   /** T, the number of steps taken and recorded. */
   steps: number;
-  /** E(w_0), …, E(w_T): T + 1 entries. */
+  /** The step t of every evaluation, increasing from 0 to T. */
+  evalSteps: Int32Array;
+  /** The epochs completed at every evaluation (t / batches per epoch; t for full batch). */
+  evalEpochs: Float64Array;
+  /** E(w_t) at every evaluated t; with `evaluate: "step"`, E(w_0), …, E(w_T). */
   loss: Float64Array;
+  /** The training accuracy at every evaluation, or null when the problem has no `accuracy`. */
+  accuracy: Float64Array | null;
+  /** The validation problem's loss and accuracy at every evaluation, or null without one. */
+  validation: { loss: Float64Array; accuracy: Float64Array | null } | null;
+  /** The minibatch loss of every step (at w_t, before the step), or null when the problem does not give it. */
+  batchLoss: Float64Array | null;
   /** w_0, …, w_T row after row ((T + 1)·dim entries), or null when not recorded. */
   params: Float64Array | null;
   /** ‖g_0‖, …, ‖g_{T−1}‖. */
@@ -139,8 +200,8 @@ export interface TrainingRun {
   lr: Float64Array;
   /**
    * Cumulative wall time in milliseconds after each step, counting only the
-   * gradient and the optimizer step: the loop's bookkeeping (the full loss
-   * after each step, the records) is left out, so optimizers compare fairly.
+   * gradient and the optimizer step: the loop's bookkeeping (evaluations,
+   * records) is left out, so optimizers compare fairly.
    */
   time: Float64Array;
   /** w_T, the last recorded parameters. */
@@ -161,6 +222,8 @@ export interface TrainingRun {
     seed: number;
     dropLast: boolean;
     maxLoss: number;
+    /** Steps between evaluations, or "epoch". */
+    evaluate: number | "epoch";
   };
 }
 
@@ -199,14 +262,14 @@ function lrIndex(state: OptimizerState): number {
   );
 }
 
-function checkProblem(problem: unknown): Problem {
+function checkProblem(problem: unknown, name = "problem"): Problem {
   const p = problem as Problem;
   if (
     !p || typeof p !== "object" || typeof p.loss !== "function" || typeof p.grad !== "function" ||
     typeof p.startPoint !== "function" || !Number.isInteger(p.dim) || p.dim < 1
   ) {
     throw new TypeError(
-      `\`problem\` must be a Problem { dim, loss, grad, startPoint, … }, got ${show(problem)}`,
+      `\`${name}\` must be a Problem { dim, loss, grad, startPoint, … }, got ${show(problem)}`,
     );
   }
   return p;
@@ -220,6 +283,440 @@ function checkOptimizer(optimizer: unknown): Optimizer {
     );
   }
   return o;
+}
+
+/** A problem's accuracy at w, when it has one (classification problems do). */
+type WithAccuracy = Problem & { accuracy(w: Float64Array): number };
+
+function hasAccuracy(p: Problem): p is WithAccuracy {
+  return typeof (p as Partial<WithAccuracy>).accuracy === "function";
+}
+
+/** A data problem that returns its minibatch loss with the gradient (as `mlp` does). */
+type WithBatchValue = DataProblem & {
+  batchValueAndGrad(w: Float64Array, indices: ArrayLike<number>, out: Float64Array): number;
+};
+
+function givesBatchValue(p: DataProblem): p is WithBatchValue {
+  return typeof (p as Partial<WithBatchValue>).batchValueAndGrad === "function";
+}
+
+/** The options of a run, checked, with defaults filled in. */
+interface Plan {
+  p: Problem;
+  opt: Optimizer;
+  name: string;
+  maxSteps: number;
+  epochs: number | null;
+  tol: number;
+  recordParams: boolean;
+  sampler: MinibatchSampler | null;
+  data: DataProblem | null;
+  every: number | "epoch";
+  validation: Problem | null;
+  w: Float64Array;
+  loss0: number;
+  maxLoss: number;
+  shuffle: boolean;
+  seed: number;
+  dropLast: boolean;
+}
+
+const TRAIN_KEYS = [
+  "maxSteps",
+  "epochs",
+  "tol",
+  "batchSize",
+  "shuffle",
+  "seed",
+  "dropLast",
+  "evaluate",
+  "validation",
+  "start",
+  "recordParams",
+  "maxLoss",
+  "name",
+] as const;
+
+/** Reads an option: only `undefined` (or a missing key) means the default; `null` is refused. */
+function option<T>(options: TrainOptions, key: keyof TrainOptions, fallback: T): unknown {
+  const value = options[key];
+  if (value === null) {
+    throw new TypeError(
+      `\`${key}\` must be left out (or undefined) to get its default, got null`,
+    );
+  }
+  return value === undefined ? fallback : value;
+}
+
+function plan(
+  problem: unknown,
+  optimizer: unknown,
+  options: TrainOptions,
+  keys: readonly string[],
+): Plan {
+  const p = checkProblem(problem);
+  const opt = checkOptimizer(optimizer);
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`\`train\` options must be an object, got ${show(options)}`);
+  }
+  knownKeys("train", options, keys);
+  const d = p.dim;
+  const tol = nonNegative("tol", option(options, "tol", 0));
+  const recordParams = bool("recordParams", option(options, "recordParams", d <= 2));
+  const name = option(options, "name", opt.name);
+  if (typeof name !== "string") throw new TypeError(`\`name\` must be a string, got ${show(name)}`);
+
+  let sampler: MinibatchSampler | null = null;
+  const batchSize = option(options, "batchSize", undefined);
+  const shuffle = bool("shuffle", option(options, "shuffle", false));
+  const seed = option(options, "seed", 0) as number;
+  const dropLast = bool("dropLast", option(options, "dropLast", false));
+  if (batchSize !== undefined) {
+    if (!isDataProblem(p)) {
+      throw new TypeError(
+        `\`batchSize\` needs a problem on data (with samples, batchLoss, batchGrad); ${
+          JSON.stringify(p.name)
+        } has none`,
+      );
+    }
+    sampler = minibatches(p.samples, { batchSize: batchSize as number, shuffle, seed, dropLast });
+  } else if (
+    options.shuffle !== undefined || options.seed !== undefined || options.dropLast !== undefined
+  ) {
+    throw new TypeError(
+      "`shuffle`, `seed` and `dropLast` choose minibatches: they need `batchSize`",
+    );
+  }
+  const data = sampler !== null && isDataProblem(p) ? p : null;
+
+  const epochsOption = option(options, "epochs", undefined);
+  let epochs: number | null = null;
+  let maxSteps: number;
+  if (epochsOption !== undefined) {
+    if (sampler === null) {
+      throw new TypeError(
+        "`epochs` counts passes over the data in minibatches: it needs `batchSize`",
+      );
+    }
+    if (options.maxSteps !== undefined) {
+      throw new TypeError("give `epochs` or `maxSteps`, not both");
+    }
+    epochs = integer("epochs", epochsOption, 1);
+    maxSteps = epochs * sampler.batchesPerEpoch;
+  } else {
+    maxSteps = integer("maxSteps", option(options, "maxSteps", 1000), 0);
+  }
+
+  const evaluate = option(options, "evaluate", epochs !== null ? "epoch" : "step");
+  let every: number | "epoch";
+  if (evaluate === "step") every = 1;
+  else if (evaluate === "epoch") {
+    if (sampler === null) {
+      throw new TypeError(
+        '`evaluate: "epoch"` needs minibatches (`batchSize`); use a number of steps',
+      );
+    }
+    every = "epoch";
+  } else if (typeof evaluate === "number") every = integer("evaluate", evaluate, 1);
+  else {
+    throw new TypeError(
+      `\`evaluate\` must be "step", "epoch" or a whole number of steps >= 1, got ${show(evaluate)}`,
+    );
+  }
+
+  const validationOption = option(options, "validation", null);
+  let validation: Problem | null = null;
+  if (validationOption !== null) {
+    validation = checkProblem(validationOption, "validation");
+    if (validation.dim !== d) {
+      throw new RangeError(
+        `\`validation\` must have the problem's dim (${d}), got a problem of dim ${validation.dim}`,
+      );
+    }
+  }
+
+  const w = startPoint(p, options.start);
+  const loss0 = p.loss(w);
+  if (!Number.isFinite(loss0)) {
+    throw new RangeError(`the loss at the start point must be finite, got ${show(loss0)}`);
+  }
+  const maxLoss = option(options, "maxLoss", 1e12 * Math.max(1, Math.abs(loss0)));
+  if (typeof maxLoss !== "number" || Number.isNaN(maxLoss) || maxLoss === -Infinity) {
+    throw new RangeError(`\`maxLoss\` must be a number or Infinity, got ${show(maxLoss)}`);
+  }
+  if (!(maxLoss >= loss0)) {
+    throw new RangeError(
+      `\`maxLoss\` must be >= the loss at the start point (${loss0}), got ${show(maxLoss)}`,
+    );
+  }
+  return {
+    p,
+    opt,
+    name,
+    maxSteps,
+    epochs,
+    tol,
+    recordParams,
+    sampler,
+    data,
+    every,
+    validation,
+    w,
+    loss0,
+    maxLoss,
+    shuffle,
+    seed,
+    dropLast,
+  };
+}
+
+/** The loop's state at an evaluation, as {@link run} yields it. */
+interface Checkpoint {
+  step: number;
+  report: ProgressReport;
+}
+
+/**
+ * The loop itself, shared by {@link train} and {@link trainLive}: it yields
+ * after every evaluation, so a caller can show progress, and returns the
+ * record at the end.
+ */
+function* run(plan: Plan): Generator<Checkpoint, TrainingRun, void> {
+  const { p, opt, maxSteps, tol, sampler, data, every, validation, w, maxLoss } = plan;
+  const d = p.dim;
+  const started = performance.now();
+  const state = opt.init(w);
+  const g = new Float64Array(d);
+  const prev = new Float64Array(d);
+  const perEpoch = sampler === null ? 1 : sampler.batchesPerEpoch;
+  const withValue = data !== null && givesBatchValue(data) ? data : null;
+  const withAccuracy = hasAccuracy(p) ? p : null;
+  const validationAccuracy = validation !== null && hasAccuracy(validation) ? validation : null;
+
+  const evalSteps: number[] = [];
+  const loss: number[] = [];
+  const accuracy: number[] = [];
+  const validationLoss: number[] = [];
+  const validationAcc: number[] = [];
+  const batchLoss = withValue !== null ? new Float64Array(maxSteps) : null;
+  const gradNorm = new Float64Array(maxSteps);
+  const stepNorm = new Float64Array(maxSteps);
+  const lr = new Float64Array(maxSteps);
+  const time = new Float64Array(maxSteps);
+  const params = plan.recordParams ? new Float64Array((maxSteps + 1) * d) : null;
+  if (params) params.set(w, 0);
+
+  /** Records the evaluation of w_t whose full loss is L; returns the progress report. */
+  const evaluated = (t: number, L: number): Checkpoint => {
+    evalSteps.push(t);
+    loss.push(L);
+    const report: ProgressReport = {
+      name: plan.name,
+      step: t,
+      maxSteps,
+      loss: L,
+      elapsed: performance.now() - started,
+    };
+    if (plan.epochs !== null) {
+      report.epoch = t / perEpoch;
+      report.epochs = plan.epochs;
+    }
+    if (withAccuracy !== null) accuracy.push(report.accuracy = withAccuracy.accuracy(w));
+    if (validation !== null) {
+      validationLoss.push(report.validationLoss = validation.loss(w));
+      if (validationAccuracy !== null) {
+        validationAcc.push(report.validationAccuracy = validationAccuracy.accuracy(w));
+      }
+    }
+    return { step: t, report };
+  };
+
+  yield evaluated(0, plan.loss0);
+  let steps = 0;
+  let stop: TrainingStop | null = null;
+  let elapsed = 0;
+  let lastFull = plan.loss0; // E at the last evaluation
+  for (let t = 0; t < maxSteps; t++) {
+    const t0 = performance.now();
+    let batch: Batch | null = null;
+    let bl = NaN;
+    if (data !== null) {
+      batch = sampler!.nextBatch();
+      if (withValue !== null) bl = withValue.batchValueAndGrad(w, batch.indices, g);
+      else data.batchGrad(w, batch.indices, g);
+    } else p.grad(w, g);
+    let gg = 0;
+    let bad = -1;
+    for (let i = 0; i < d; i++) {
+      const x = g[i];
+      if (x - x !== 0) {
+        bad = i;
+        break;
+      }
+      gg += x * x;
+    }
+    if (bad >= 0) {
+      stop = diverged(
+        t,
+        "non-finite gradient",
+        g[bad],
+        bad,
+        `gradient entry g[${bad}] = ${g[bad]}`,
+      );
+      break;
+    }
+    if (withValue !== null && !(bl <= maxLoss)) {
+      // NaN fails the comparison too
+      stop = bl - bl !== 0
+        ? diverged(t, "non-finite loss", bl, undefined, `minibatch loss ${bl}`)
+        : diverged(
+          t,
+          "loss above bound",
+          bl,
+          undefined,
+          `minibatch loss ${fmt(bl)} above maxLoss = ${fmt(maxLoss)}`,
+        );
+      break;
+    }
+    prev.set(w);
+    try {
+      opt.step(w, g, state);
+    } catch (error) {
+      const failure = scheduleFailure(error);
+      if (failure === null) throw error;
+      // a schedule is evaluated before any coordinate moves, so w is still w_t
+      w.set(prev);
+      const value = typeof failure.value === "number" ? failure.value : undefined;
+      const s = diverged(
+        t,
+        "bad learning rate",
+        value ?? NaN,
+        undefined,
+        `the schedule \`${failure.schedule}\` returned ${
+          show(failure.value)
+        } (a learning rate must be a finite number >= 0)`,
+      );
+      if (value === undefined) delete s.value;
+      stop = s;
+      break;
+    }
+    elapsed += performance.now() - t0;
+    let ss = 0;
+    for (let i = 0; i < d; i++) {
+      const x = w[i];
+      if (x - x !== 0) {
+        bad = i;
+        break;
+      }
+      const dx = x - prev[i];
+      ss += dx * dx;
+    }
+    if (bad >= 0) {
+      stop = diverged(t, "non-finite params", w[bad], bad, `parameter w[${bad}] = ${w[bad]}`);
+      w.set(prev);
+      break;
+    }
+    const last = t + 1 === maxSteps;
+    const sn = Math.sqrt(ss);
+    const converged = sn < tol;
+    const due = every === "epoch" ? batch!.endOfEpoch : (t + 1) % every === 0;
+    let L = NaN;
+    if (due || last || converged) {
+      L = p.loss(w);
+      if (L - L !== 0) {
+        stop = diverged(t, "non-finite loss", L, undefined, `loss ${L}`);
+        w.set(prev);
+        break;
+      }
+      if (L > maxLoss) {
+        stop = diverged(
+          t,
+          "loss above bound",
+          L,
+          undefined,
+          `loss ${fmt(L)} above maxLoss = ${fmt(maxLoss)}`,
+        );
+        w.set(prev);
+        break;
+      }
+    }
+    if (batchLoss) batchLoss[t] = bl;
+    gradNorm[t] = Math.sqrt(gg);
+    stepNorm[t] = sn;
+    lr[t] = currentLearningRate(state) ?? NaN;
+    if (params) params.set(w, (t + 1) * d);
+    time[t] = elapsed;
+    steps = t + 1;
+    if (!Number.isNaN(L)) {
+      lastFull = L;
+      yield evaluated(t + 1, L);
+    }
+    if (converged) {
+      stop = {
+        reason: "converged",
+        step: t,
+        value: sn,
+        message: `converged at step ${t}: ‖w_{t+1} − w_t‖ = ${fmt(sn)} < tol = ${fmt(tol)}`,
+      };
+      break;
+    }
+  }
+  if (stop === null) {
+    stop = { reason: "maxSteps", step: maxSteps, message: `took maxSteps = ${maxSteps} steps` };
+  }
+  if (evalSteps[evalSteps.length - 1] !== steps) {
+    // stopped as diverged between evaluations: evaluate the last good w
+    lastFull = p.loss(w);
+    evaluated(steps, lastFull);
+  }
+  return {
+    name: plan.name,
+    problem: p.name,
+    optimizer: opt.name,
+    dim: d,
+    steps,
+    evalSteps: Int32Array.from(evalSteps),
+    evalEpochs: Float64Array.from(evalSteps, (t) => t / perEpoch),
+    loss: Float64Array.from(loss),
+    accuracy: withAccuracy !== null ? Float64Array.from(accuracy) : null,
+    validation: validation !== null
+      ? {
+        loss: Float64Array.from(validationLoss),
+        accuracy: validationAccuracy !== null ? Float64Array.from(validationAcc) : null,
+      }
+      : null,
+    batchLoss: batchLoss ? batchLoss.slice(0, steps) : null,
+    params: params ? params.slice(0, (steps + 1) * d) : null,
+    gradNorm: gradNorm.slice(0, steps),
+    stepNorm: stepNorm.slice(0, steps),
+    lr: lr.slice(0, steps),
+    time: time.slice(0, steps),
+    final: w.slice(),
+    finalLoss: lastFull,
+    stop,
+    stopped: stop.message,
+    settings: {
+      maxSteps,
+      tol,
+      batchSize: sampler ? sampler.batchSize : null,
+      shuffle: sampler ? plan.shuffle : false,
+      seed: plan.seed,
+      dropLast: sampler ? plan.dropLast : false,
+      maxLoss,
+      evaluate: every,
+    },
+  };
+}
+
+/** The schedule failure an optimizer's step threw, or null for any other error. */
+function scheduleFailure(error: unknown): ScheduleFailure | null {
+  if (!(error instanceof RangeError || error instanceof TypeError)) return null;
+  const cause = error.cause as Partial<ScheduleFailure> | undefined;
+  return cause !== null && typeof cause === "object" && typeof cause.schedule === "string" &&
+      typeof cause.step === "number"
+    ? cause as ScheduleFailure
+    : null;
 }
 
 /**
@@ -237,7 +734,12 @@ function checkOptimizer(optimizer: unknown): Optimizer {
  * copied, so a run never changes anything it was given and running it again
  * gives the same record (minibatch order included, by `seed`). The loop reuses
  * its buffers: a step allocates nothing but what the problem and optimizer do.
- * The full loss E(w_{t+1}) is evaluated after every step, also with minibatches.
+ * By default the full loss E(w_{t+1}) is evaluated after every step, also
+ * with minibatches; with `epochs` (or `evaluate: "epoch"` or every K steps)
+ * only at the end of each epoch (or every K steps), together with the
+ * accuracy and the `validation` problem, as training loops on real data do.
+ * A schedule that returns a bad learning rate stops the run as diverged at
+ * that step, with the steps before it kept.
  *
  * Reference: the lecture notes, "Basic Algorithm idea" and section 2 (minibatches).
  *
@@ -266,188 +768,70 @@ export function train(
   optimizer: Optimizer,
   options: TrainOptions = {},
 ): TrainingRun {
-  const p = checkProblem(problem);
-  const opt = checkOptimizer(optimizer);
-  knownKeys("train", options, [
-    "maxSteps",
-    "tol",
-    "batchSize",
-    "shuffle",
-    "seed",
-    "dropLast",
-    "start",
-    "recordParams",
-    "maxLoss",
-    "name",
-  ]);
-  const d = p.dim;
-  const maxSteps = integer("maxSteps", options.maxSteps ?? 1000, 0);
-  const tol = nonNegative("tol", options.tol ?? 0);
-  const recordParams = bool("recordParams", options.recordParams ?? d <= 2);
-  const name = options.name ?? opt.name;
-  if (typeof name !== "string") throw new TypeError(`\`name\` must be a string, got ${show(name)}`);
+  const steps = run(plan(problem, optimizer, options, TRAIN_KEYS));
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
 
-  let sampler: MinibatchSampler | null = null;
-  if (options.batchSize !== undefined) {
-    if (!isDataProblem(p)) {
-      throw new TypeError(
-        `\`batchSize\` needs a problem on data (with samples, batchLoss, batchGrad); ${
-          JSON.stringify(p.name)
-        } has none`,
-      );
-    }
-    sampler = minibatches(p.samples, {
-      batchSize: options.batchSize,
-      shuffle: options.shuffle ?? false,
-      seed: options.seed ?? 0,
-      dropLast: options.dropLast ?? false,
-    });
-  } else if (
-    options.shuffle !== undefined || options.seed !== undefined || options.dropLast !== undefined
-  ) {
+/**
+ * {@link train} with its progress shown while it runs: the same steps, the
+ * same record (bit for bit), but the loop pauses after every evaluation so
+ * Jupyter can redraw one output in place — epoch, step, loss, accuracy,
+ * validation and elapsed time, as tqdm or fastai show it. In a terminal it
+ * prints one line per evaluation; in tests and pipes nothing. Await it:
+ * `const run = await trainLive(net, adam({ lr: 1e-3 }), { batchSize: 64, epochs: 5 })`.
+ *
+ * @param problem The loss to minimize; with `batchSize`, a {@link DataProblem}.
+ * @param optimizer Any {@link Optimizer}.
+ * @param options See {@link TrainLiveOptions}.
+ * @returns The record of the run, a {@link TrainingRun}.
+ *
+ * @example The record equals train's
+ * ```ts
+ * import { linearRegression, sgd, train, trainLive } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const problem = linearRegression({ samples: 100, features: 3, seed: 1 });
+ * const options = { batchSize: 10, epochs: 3, shuffle: true } as const;
+ * const live = await trainLive(problem, sgd({ lr: 0.05 }), { ...options, progress: "none" });
+ * const quiet = train(problem, sgd({ lr: 0.05 }), options);
+ * assert.deepEqual(live.final, quiet.final);
+ * assert.deepEqual([...live.evalSteps], [0, 10, 20, 30]); // once per epoch
+ * ```
+ */
+export async function trainLive(
+  problem: Problem,
+  optimizer: Optimizer,
+  options: TrainLiveOptions = {},
+): Promise<TrainingRun> {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`\`trainLive\` options must be an object, got ${show(options)}`);
+  }
+  const { progress = "auto", ...rest } = options;
+  if (!["auto", "jupyter", "lines", "none"].includes(progress as string)) {
     throw new TypeError(
-      "`shuffle`, `seed` and `dropLast` choose minibatches: they need `batchSize`",
+      `\`progress\` must be "auto", "jupyter", "lines" or "none", got ${show(progress)}`,
     );
   }
-  const dataProblem = sampler !== null && isDataProblem(p) ? p : null;
-
-  const w = startPoint(p, options.start);
-  const loss0 = p.loss(w);
-  if (!Number.isFinite(loss0)) {
-    throw new RangeError(`the loss at the start point must be finite, got ${show(loss0)}`);
-  }
-  const maxLoss = options.maxLoss ?? 1e12 * Math.max(1, Math.abs(loss0));
-  if (typeof maxLoss !== "number" || Number.isNaN(maxLoss) || maxLoss === -Infinity) {
-    throw new RangeError(`\`maxLoss\` must be a number or Infinity, got ${show(maxLoss)}`);
-  }
-  if (!(maxLoss >= loss0)) {
-    throw new RangeError(
-      `\`maxLoss\` must be >= the loss at the start point (${loss0}), got ${show(maxLoss)}`,
-    );
-  }
-
-  const state = opt.init(w);
-  const lrAt = lrIndex(state);
-  const g = new Float64Array(d);
-  const prev = new Float64Array(d);
-  const loss = new Float64Array(maxSteps + 1);
-  const gradNorm = new Float64Array(maxSteps);
-  const stepNorm = new Float64Array(maxSteps);
-  const lr = new Float64Array(maxSteps);
-  const time = new Float64Array(maxSteps);
-  const params = recordParams ? new Float64Array((maxSteps + 1) * d) : null;
-  loss[0] = loss0;
-  if (params) params.set(w, 0);
-
-  let steps = 0;
-  let stop: TrainingStop | null = null;
-  let elapsed = 0;
-  for (let t = 0; t < maxSteps; t++) {
-    const t0 = performance.now();
-    if (dataProblem !== null) dataProblem.batchGrad(w, sampler!.nextBatch().indices, g);
-    else p.grad(w, g);
-    let gg = 0;
-    let bad = -1;
-    for (let i = 0; i < d; i++) {
-      const x = g[i];
-      if (x - x !== 0) {
-        bad = i;
-        break;
+  const target = progress === "auto" ? autoProgressTarget() : progress;
+  const sink = new Progress(target);
+  const steps = run(plan(problem, optimizer, rest, TRAIN_KEYS));
+  let last: ProgressReport | null = null;
+  for (;;) {
+    const next = steps.next();
+    if (next.done) {
+      if (last !== null) {
+        await sink.report({ ...last, step: next.value.steps, done: next.value.stopped });
       }
-      gg += x * x;
+      return next.value;
     }
-    if (bad >= 0) {
-      stop = diverged(
-        t,
-        "non-finite gradient",
-        g[bad],
-        bad,
-        `gradient entry g[${bad}] = ${g[bad]}`,
-      );
-      break;
-    }
-    prev.set(w);
-    opt.step(w, g, state);
-    elapsed += performance.now() - t0;
-    let ss = 0;
-    for (let i = 0; i < d; i++) {
-      const x = w[i];
-      if (x - x !== 0) {
-        bad = i;
-        break;
-      }
-      const dx = x - prev[i];
-      ss += dx * dx;
-    }
-    if (bad >= 0) {
-      stop = diverged(t, "non-finite params", w[bad], bad, `parameter w[${bad}] = ${w[bad]}`);
-      w.set(prev);
-      break;
-    }
-    const L = p.loss(w);
-    if (L - L !== 0) {
-      stop = diverged(t, "non-finite loss", L, undefined, `loss ${L}`);
-      w.set(prev);
-      break;
-    }
-    if (L > maxLoss) {
-      stop = diverged(
-        t,
-        "loss above bound",
-        L,
-        undefined,
-        `loss ${fmt(L)} above maxLoss = ${fmt(maxLoss)}`,
-      );
-      w.set(prev);
-      break;
-    }
-    const sn = Math.sqrt(ss);
-    loss[t + 1] = L;
-    gradNorm[t] = Math.sqrt(gg);
-    stepNorm[t] = sn;
-    lr[t] = lrAt < 0 ? NaN : (state.inner[lrAt] as { lr: number }).lr;
-    if (params) params.set(w, (t + 1) * d);
-    time[t] = elapsed;
-    steps = t + 1;
-    if (sn < tol) {
-      stop = {
-        reason: "converged",
-        step: t,
-        value: sn,
-        message: `converged at step ${t}: ‖w_{t+1} − w_t‖ = ${fmt(sn)} < tol = ${fmt(tol)}`,
-      };
-      break;
-    }
+    last = next.value.report;
+    await sink.report(last);
+    // let the event loop run, so the kernel sends the update now
+    if (target !== "none") await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  if (stop === null) {
-    stop = { reason: "maxSteps", step: maxSteps, message: `took maxSteps = ${maxSteps} steps` };
-  }
-  return {
-    name,
-    problem: p.name,
-    optimizer: opt.name,
-    dim: d,
-    steps,
-    loss: loss.slice(0, steps + 1),
-    params: params ? params.slice(0, (steps + 1) * d) : null,
-    gradNorm: gradNorm.slice(0, steps),
-    stepNorm: stepNorm.slice(0, steps),
-    lr: lr.slice(0, steps),
-    time: time.slice(0, steps),
-    final: w.slice(),
-    finalLoss: loss[steps],
-    stop,
-    stopped: stop.message,
-    settings: {
-      maxSteps,
-      tol,
-      batchSize: sampler ? sampler.batchSize : null,
-      shuffle: sampler ? (options.shuffle ?? false) : false,
-      seed: options.seed ?? 0,
-      dropLast: sampler ? (options.dropLast ?? false) : false,
-      maxLoss,
-    },
-  };
 }
 
 /** A short form of a number for messages: 4 significant digits. */

@@ -110,10 +110,21 @@ export function checkLearningRate(name: string, lr: unknown): LearningRate {
   return lr;
 }
 
+/** The `cause` of the error {@link learningRateAt} throws for a bad schedule value. */
+export interface ScheduleFailure {
+  /** The name of the learning-rate option, e.g. `"lr"`. */
+  readonly schedule: string;
+  /** The step t the schedule was asked for. */
+  readonly step: number;
+  /** What it returned. */
+  readonly value: unknown;
+}
+
 /**
  * The learning rate for step `t`: `lr` itself, or `lr(t)` for a schedule.
  * A schedule that returns anything but a finite number ≥ 0 is an error: a
- * `TypeError` for a value that is not a number, a `RangeError` for one that is.
+ * `TypeError` for a value that is not a number, a `RangeError` for one that is;
+ * its `cause` is a {@link ScheduleFailure}.
  */
 export function learningRateAt(lr: LearningRate, t: number, name = "lr"): number {
   if (typeof lr === "number") return lr;
@@ -122,7 +133,11 @@ export function learningRateAt(lr: LearningRate, t: number, name = "lr"): number
     const message = `schedule \`${name}\` must return a finite number >= 0, got ${
       show(value)
     } at step ${t}`;
-    throw typeof value === "number" ? new RangeError(message) : new TypeError(message);
+    // `cause` says which schedule failed where, so `train` can stop cleanly on it
+    const cause: ScheduleFailure = { schedule: name, step: t, value };
+    throw typeof value === "number"
+      ? new RangeError(message, { cause })
+      : new TypeError(message, { cause });
   }
   return value;
 }

@@ -96,6 +96,7 @@ Deno.test("train: the record", async (t) => {
       seed: 0,
       dropLast: false,
       maxLoss: 1e12 * run.loss[0],
+      evaluate: 1,
     });
     assert.equal(
       train(d2lQuadratic(), gradientDescent({ lr: 0.1 }), { name: "GD", maxSteps: 1 }).name,

@@ -18,3 +18,4 @@ export * from "./random.ts";
 export * from "./minibatches.ts";
 export * from "./standardize.ts";
 export * from "./iris.ts";
+export * from "./mnist.ts";

@@ -22,5 +22,11 @@ export * from "./table.ts";
 export * from "./math.ts";
 export * from "./weights_table.ts";
 export * from "./run.ts";
-export { type UnitRow, UPDATE_RULES, type UpdateRule, type UpdateUnits } from "../analysis/units.ts";
+export {
+  type UnitRow,
+  UPDATE_RULES,
+  type UpdateRule,
+  type UpdateUnits,
+} from "../analysis/units.ts";
 export type { Figure, PlotlyFigure, VegaLiteSpec } from "../plot/figure.ts";
+export type { ProgressReport, ProgressTarget } from "./progress.ts";

@@ -23,13 +23,7 @@ import { show } from "../_validate.ts";
 import { PALETTE } from "./_data.ts";
 import { loadVega } from "../_lazy.ts";
 import { jsonBytes } from "./_explorable.ts";
-import {
-  checkExpression,
-  checkSlider,
-  checkSliders,
-  type Slider,
-  wholeSteps,
-} from "./sliders.ts";
+import { checkExpression, checkSlider, checkSliders, type Slider, wholeSteps } from "./sliders.ts";
 
 export { checkSliders, type Slider, sliderValues } from "./sliders.ts";
 import {
