@@ -259,8 +259,11 @@ Deno.test("explorable: specs are Vega-Lite v5 with parameters bound to range sli
       /`dashed` names "wall", which is not a series/,
     );
   });
-  await t.step("panels side by side, or in rows of `columns`", () => {
-    assert.equal((figures.momentum.spec as { hconcat?: unknown[] }).hconcat?.length, 2);
+  await t.step("panels in rows that fit a phone, or in rows of `columns`", () => {
+    // two panels of the default width (360 px) do not fit side by side in 460 px: stacked
+    const momentum = figures.momentum.spec as { concat?: unknown[]; columns?: number };
+    assert.equal(momentum.concat?.length, 2);
+    assert.equal(momentum.columns, 1);
     const schedules = figures.schedules.spec as { concat?: unknown[]; columns?: number };
     assert.equal(schedules.concat?.length, 3);
     assert.equal(schedules.columns, 2);

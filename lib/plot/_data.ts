@@ -228,20 +228,6 @@ export function seriesSummary(names: readonly string[]): string {
   return `${names.length} series (${shown})`;
 }
 
-/** The palette Vega-Lite uses for nominal colours (Tableau 10), for Plotly traces. */
-export const PALETTE = [
-  "#4c78a8",
-  "#f58518",
-  "#e45756",
-  "#72b7b2",
-  "#54a24b",
-  "#eeca3b",
-  "#b279a2",
-  "#ff9da6",
-  "#9d755d",
-  "#bab0ac",
-] as const;
-
 /** The checked title, axis titles and size of a chart. */
 export interface Frame {
   title?: string;

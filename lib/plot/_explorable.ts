@@ -5,6 +5,7 @@ import { show } from "../_validate.ts";
 import type { ScaleType } from "./_data.ts";
 import type { Slider } from "./sliders.ts";
 import { lossSurfaceSpec, type SurfaceBackground } from "./surface.ts";
+import { BOTTOM_LEGEND } from "./theme.ts";
 
 /** The field a grid panel stores a slider's value under (prefixed: no clash with `x`, `y`, …). */
 export function gridField(slider: Pick<Slider, "name">): string {
@@ -75,7 +76,7 @@ export function panelSeriesChannel(
     type: "nominal",
     title: null,
     scale: range === undefined ? { domain: names } : { domain: names, range },
-    legend: legend ? { orient: "bottom", direction: "horizontal", labelLimit: 280 } : null,
+    legend: legend ? BOTTOM_LEGEND : null,
   };
 }
 

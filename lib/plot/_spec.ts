@@ -4,6 +4,7 @@
 
 import type { ScaleType } from "./_data.ts";
 import { INTERACTIVE_LAYER_PREFIX } from "./figure.ts";
+import { BOTTOM_LEGEND } from "./theme.ts";
 
 /** `{ title }` when the chart has one, else nothing: spread into a spec. */
 export function titleEntry(title: string | undefined): { title?: string } {
@@ -15,14 +16,17 @@ export function plotlyTitleEntry(title: string | undefined): { title?: { text: s
   return title === undefined ? {} : { title: { text: title } };
 }
 
-/** The colour channel: one colour per series name, with a legend on the right if `legend`. */
+/**
+ * The colour channel: one colour per series name (the theme picks the colours),
+ * with a legend below the chart if `legend`.
+ */
 export function seriesColor(names: readonly string[], legend: boolean): Record<string, unknown> {
   return {
     field: "series",
     type: "nominal",
     title: null,
     scale: { domain: names },
-    legend: legend ? { orient: "right", labelLimit: 240 } : null,
+    legend: legend ? BOTTOM_LEGEND : null,
   };
 }
 

@@ -11,12 +11,12 @@ import {
   compact,
   type Frame,
   frameOptions,
-  PALETTE,
   precisionOption,
   type SeriesInput,
   seriesSummary,
 } from "./_data.ts";
 import { plotlyTitleEntry, seriesColor, titleEntry, xyTooltip } from "./_spec.ts";
+import { PANEL_WIDTH, seriesColors } from "./theme.ts";
 import {
   type Figure,
   figure,
@@ -50,12 +50,12 @@ export interface BarChartOptions {
   yLabel?: string;
   /**
    * Width of the plotting area in pixels.
-   * @default {480}
+   * @default {360}
    */
   width?: number;
   /**
    * Height of the plotting area in pixels.
-   * @default {260}
+   * @default {220}
    */
   height?: number;
   /**
@@ -97,7 +97,7 @@ function prepare(input: SeriesInput, options: BarChartOptions): Prepared {
     series,
     categories,
     kind,
-    ...frameOptions(options, { xLabel: "s", yLabel: "weight", width: 480, height: 260 }),
+    ...frameOptions(options, { xLabel: "s", yLabel: "weight", width: PANEL_WIDTH, height: 220 }),
   };
 }
 
@@ -136,8 +136,9 @@ function specOf(p: Prepared): VegaLiteSpec {
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
+  const colors = seriesColors(p.series.map((s) => s.name));
   const data = p.series.map((s, i) => {
-    const color = PALETTE[i % PALETTE.length];
+    const color = colors[i];
     if (p.kind === "bar") {
       return { type: "bar", name: s.name, x: s.x, y: s.y, marker: { color } };
     }

@@ -20,7 +20,7 @@
 
 import type * as vega from "vega";
 import { show } from "../_validate.ts";
-import { PALETTE } from "./_data.ts";
+import { ROW_WIDTH } from "./theme.ts";
 import { loadVega } from "../_lazy.ts";
 import { jsonBytes } from "./_explorable.ts";
 import { checkExpression, checkSlider, checkSliders, type Slider, wholeSteps } from "./sliders.ts";
@@ -70,7 +70,8 @@ export interface ExplorableOptions {
   description?: string;
   /**
    * Panels per row; more panels wrap onto further rows.
-   * @default {all panels in one row}
+   * @default {as many as fit in about 460 px, so that a phone shows the
+   *   figure with legible labels: one per row at the panels' default width}
    */
   columns?: number;
   /**
@@ -216,12 +217,12 @@ export async function explorable(
   }
 
   const named = list.map((panel, p) => ({ ...structuredClone(panel.spec), name: `p${p}` }));
-  colourSeries(named);
+  const perRow = columns ?? fittingColumns(named);
   const body = named.length === 1
     ? named[0]
-    : columns === undefined || columns >= named.length
+    : perRow >= named.length
     ? { hconcat: named, spacing: 24 }
-    : { concat: named, columns, spacing: 24 };
+    : { concat: named, columns: perRow, spacing: 24 };
   // Panels keep their own colours and legends (vega-lite would merge them across a concat).
   const resolve = named.length === 1 ? {} : {
     resolve: {
@@ -243,18 +244,17 @@ export async function explorable(
     ...body,
     ...resolve,
   } as unknown as VegaLiteSpec;
-  const bytes = jsonBytes(spec);
-  if (bytes > maxBytes) {
-    throw new RangeError(
-      `the explorable's spec must be at most \`maxBytes\` = ${maxBytes} bytes, got ${bytes}; ` +
-        `use a coarser grid (larger slider steps), shorter runs or fewer points`,
-    );
-  }
   const description = options.description ??
     `explorable${title === undefined ? "" : ` "${title}"`}: ${list.length} panel${
       list.length === 1 ? "" : "s"
     }; sliders ${describeSliders(sliders)}`;
+  // An estimate before rendering (the theme adds well under a kilobyte), so that an
+  // oversized grid is refused before vega spends time on it.
+  const estimate = jsonBytes(spec);
+  if (estimate > maxBytes) throw tooLarge(maxBytes, estimate);
   const fig = await figure(spec, { description });
+  const bytes = jsonBytes(fig.spec);
+  if (bytes > maxBytes) throw tooLarge(maxBytes, bytes);
   return Object.freeze({
     ...fig,
     sliders: Object.freeze(sliders.map((s) => Object.freeze(s))),
@@ -262,54 +262,20 @@ export async function explorable(
   });
 }
 
-/**
- * The series colours of explorables: Tableau 10 (vega-lite's default) reordered
- * so the first ones stand out from viridis contour lines (blues, teals, greens
- * and yellows come last).
- */
-const SERIES_COLOURS = [
-  PALETTE[1], // orange
-  PALETTE[2], // red
-  PALETTE[6], // purple
-  PALETTE[8], // brown
-  PALETTE[7], // pink
-  PALETTE[0], // blue
-  PALETTE[3], // teal
-  PALETTE[4], // green
-  PALETTE[5], // yellow
-  PALETTE[9], // grey
-];
+function tooLarge(maxBytes: number, bytes: number): RangeError {
+  return new RangeError(
+    `the explorable's spec must be at most \`maxBytes\` = ${maxBytes} bytes, got ${bytes}; ` +
+      `use a coarser grid (larger slider steps), shorter runs or fewer points`,
+  );
+}
 
 /**
- * Gives every series one colour across all panels (the same name, the same
- * colour), in order of first appearance, from {@link SERIES_COLOURS}. Only
- * colour encodings of the field `series` with an explicit `scale.domain`
- * (those of the panel builders) are changed.
+ * How many panels fit side by side in {@link ROW_WIDTH}: each takes its width
+ * plus about 70 px of axis and spacing (at least one per row).
  */
-function colourSeries(panels: unknown[]): void {
-  const encodings: { scale: { domain: unknown[]; range?: string[] } }[] = [];
-  const walk = (node: unknown, key = ""): void => {
-    if (key === "data" || key === "datasets" || node === null || typeof node !== "object") return;
-    if (Array.isArray(node)) return node.forEach((n) => walk(n));
-    const color = (node as { encoding?: { color?: Record<string, unknown> } }).encoding?.color;
-    if (
-      color?.field === "series" && color.scale !== null && typeof color.scale === "object" &&
-      Array.isArray((color.scale as { domain?: unknown }).domain)
-    ) {
-      encodings.push(color as { scale: { domain: unknown[] } });
-    }
-    for (const [k, v] of Object.entries(node)) walk(v, k);
-  };
-  walk(panels);
-  const colours = new Map<string, string>();
-  for (const e of encodings) {
-    for (const name of e.scale.domain.map(String)) {
-      if (!colours.has(name)) {
-        colours.set(name, SERIES_COLOURS[colours.size % SERIES_COLOURS.length]);
-      }
-    }
-  }
-  for (const e of encodings) e.scale.range = e.scale.domain.map((n) => colours.get(String(n))!);
+function fittingColumns(panels: readonly { width?: unknown }[]): number {
+  const widest = Math.max(...panels.map((p) => typeof p.width === "number" ? p.width : 360));
+  return Math.max(1, Math.floor(ROW_WIDTH / (widest + 70)));
 }
 
 /** The sliders of an explorable's spec: its top-level params bound to range inputs. */

@@ -20,6 +20,7 @@ import type * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import { show } from "../_validate.ts";
 import { loadVega } from "../_lazy.ts";
+import { applyTheme } from "./theme.ts";
 import { type Displayable, jupyterDisplay, type MimeBundle } from "../base/mime.ts";
 
 /** A Vega-Lite v5 top-level spec, as typed by the `vega-lite` package. */
@@ -98,9 +99,12 @@ export interface Figure extends Displayable {
 }
 
 /**
- * Turns a Vega-Lite v5 spec into a {@link Figure}: compiles it with vega-lite,
- * renders its SVG with vega's headless renderer and keeps both. The spec's
- * data must be inline (`data.values` or `datasets`). Layers named
+ * Turns a Vega-Lite v5 spec into a {@link Figure}: applies the course's
+ * look (lib/plot/theme.ts: type sizes, one colour per method, subscripts in
+ * titles, exponent ticks on log axes), sets the spec's `description` to the
+ * figure's one-line description (its accessible name), compiles it with
+ * vega-lite, renders its SVG with vega's headless renderer and keeps both.
+ * The spec's data must be inline (`data.values` or `datasets`). Layers named
  * `interactive_…` (see {@link INTERACTIVE_LAYER_PREFIX}) are left out of the
  * SVG. Rendering the same spec twice gives the same SVG.
  *
@@ -144,10 +148,13 @@ export async function figure(spec: VegaLiteSpec, options: FigureOptions = {}): P
       `\`spec.$schema\` must be a Vega-Lite v5 schema (${VEGA_LITE_SCHEMA}), got ${show(schema)}`,
     );
   }
-  const full = deepFreeze(structuredClone({ $schema: VEGA_LITE_SCHEMA, ...spec })) as VegaLiteSpec;
+  const draft = structuredClone({ $schema: VEGA_LITE_SCHEMA, ...spec }) as VegaLiteSpec;
+  const description = oneLine(options.description ?? describe(draft));
+  // The accessible name of the SVG and of the interactive chart (see renderSvg).
+  (draft as { description?: string }).description = description;
+  const full = deepFreeze(applyTheme(draft));
   const warnings = (await compileVegaLite(full)).warnings;
   const svg = await renderSvg(full);
-  const description = oneLine(options.description ?? describe(full));
   const plotly = options.plotly === undefined
     ? undefined
     : deepFreeze(structuredClone(options.plotly));
@@ -171,8 +178,10 @@ export async function figure(spec: VegaLiteSpec, options: FigureOptions = {}): P
 /**
  * Renders a Vega-Lite v5 spec to an SVG document, without the interactive
  * layers, with element ids made unique to the SVG's content (so several
- * figures inlined in one page do not share clip paths). Deterministic: the
- * same spec always gives the same string.
+ * figures inlined in one page do not share clip paths). The SVG is named for
+ * screen readers (`role="img"`, `aria-label` and a `<title>`) by the spec's
+ * `description`, else its title. Deterministic: the same spec always gives
+ * the same string.
  *
  * @param spec A Vega-Lite v5 spec with inline data.
  * @returns The SVG document.
@@ -200,7 +209,11 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const { vega } = await loadVega();
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
   try {
-    return namespaceIds(await view.toSVG());
+    const { description } = spec as { description?: unknown };
+    const name = typeof description === "string" && description.trim()
+      ? description
+      : describe(spec);
+    return accessibleName(namespaceIds(await view.toSVG()), name);
   } finally {
     view.finalize();
   }
@@ -304,6 +317,19 @@ function namespaceIds(svg: string): string {
   const prefix = `bg${fnv1a(original)}-`;
   // deno-lint-ignore no-control-regex
   return original.replace(/\u0000(\d+)/g, (_, k) => prefix + k);
+}
+
+/** Names the SVG for screen readers: `role="img"`, `aria-label` and a `<title>` first child. */
+function accessibleName(svg: string, name: string): string {
+  const text = escapeXml(oneLine(name));
+  return svg.replace(/^<svg([^>]*)>/, (_, attrs: string) => {
+    const kept = attrs.replace(/\s(role|aria-label|aria-roledescription)="[^"]*"/g, "");
+    return `<svg${kept} role="img" aria-label="${text}"><title>${text}</title>`;
+  });
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function fnv1a(text: string): string {

@@ -10,7 +10,6 @@ import {
   checkSeries,
   type Frame,
   frameOptions,
-  PALETTE,
   pointOptions,
   type PreparedSeries,
   preparePoints,
@@ -26,6 +25,7 @@ import {
   titleEntry,
   xyTooltip,
 } from "./_spec.ts";
+import { PANEL_WIDTH, seriesColors } from "./theme.ts";
 import {
   type Figure,
   figure,
@@ -65,12 +65,12 @@ export interface LineChartOptions {
   yScale?: ScaleType;
   /**
    * Width of the plotting area in pixels.
-   * @default {480}
+   * @default {360}
    */
   width?: number;
   /**
    * Height of the plotting area in pixels.
-   * @default {300}
+   * @default {240}
    */
   height?: number;
   /**
@@ -112,7 +112,7 @@ function prepare(input: SeriesInput, options: LineChartOptions): Prepared {
     series,
     xScale: points.xScale,
     yScale: points.yScale,
-    ...frameOptions(options, { xLabel: "step", yLabel: "value", width: 480, height: 300 }),
+    ...frameOptions(options, { xLabel: "step", yLabel: "value", width: PANEL_WIDTH, height: 240 }),
   };
 }
 
@@ -159,7 +159,7 @@ function specOf(p: Prepared): VegaLiteSpec {
     encoding: { x, y, color },
     layer: [
       {
-        mark: { type: "line", clip: true, strokeWidth: 1.75, interpolate: "linear" },
+        mark: { type: "line", clip: true, strokeWidth: 2, interpolate: "linear" },
         encoding: { order: { field: "i", type: "quantitative" } },
         params: [{
           name: "zoom",
@@ -173,6 +173,7 @@ function specOf(p: Prepared): VegaLiteSpec {
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
+  const colors = seriesColors(p.series.map((s) => s.name));
   return {
     data: p.series.map((s, i) => ({
       type: "scatter",
@@ -180,7 +181,7 @@ function plotlyOf(p: Prepared): PlotlyFigure {
       name: s.name,
       x: s.x,
       y: s.y,
-      line: { color: PALETTE[i % PALETTE.length], width: 1.75 },
+      line: { color: colors[i], width: 2 },
     })),
     layout: {
       ...plotlyTitleEntry(p.title),

@@ -37,3 +37,11 @@ export { openWindow, type OpenWindowOptions, type PlotWindow, toPlotly } from ".
 export * from "./explorable.ts";
 export * from "./explorable_closed_form.ts";
 export * from "./explorable_grid.ts";
+export {
+  mathLabel,
+  type Method,
+  METHOD_COLORS,
+  methodOf,
+  SERIES_PALETTE,
+  seriesColors,
+} from "./theme.ts";

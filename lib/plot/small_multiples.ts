@@ -12,7 +12,6 @@ import {
   type Frame,
   frameOptions,
   label,
-  PALETTE,
   pointOptions,
   type PreparedSeries,
   preparePoints,
@@ -27,6 +26,7 @@ import {
   titleEntry,
   xyTooltip,
 } from "./_spec.ts";
+import { ROW_WIDTH, seriesColors } from "./theme.ts";
 import {
   type Figure,
   figure,
@@ -47,7 +47,7 @@ export interface Panel {
 export interface SmallMultiplesOptions {
   /**
    * Panels per row.
-   * @default {3}
+   * @default {as many as fit in about 460 px (2 at the default width), so that labels stay legible on a phone}
    */
   columns?: number;
   /**
@@ -83,12 +83,12 @@ export interface SmallMultiplesOptions {
   yScale?: ScaleType;
   /**
    * Width of each panel in pixels.
-   * @default {200}
+   * @default {180}
    */
   width?: number;
   /**
    * Height of each panel in pixels.
-   * @default {140}
+   * @default {130}
    */
   height?: number;
   /**
@@ -149,6 +149,7 @@ function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prep
     );
     return { title, series };
   });
+  const frame = frameOptions(options, { xLabel: "step", yLabel: "value", width: 180, height: 130 });
   const sharedY = options.sharedY ?? true;
   if (typeof sharedY !== "boolean") {
     throw new TypeError(`\`sharedY\` must be true or false, got ${show(sharedY)}`);
@@ -156,11 +157,13 @@ function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prep
   return {
     panels: prepared,
     names: [...new Set(prepared.flatMap((p) => p.series.map((s) => s.name)))],
-    columns: integer("columns", options.columns ?? 3, 1),
+    columns: options.columns === undefined
+      ? Math.max(1, Math.min(prepared.length, Math.floor((ROW_WIDTH - 50) / (frame.width + 24))))
+      : integer("columns", options.columns, 1),
     sharedY,
     xScale: points.xScale,
     yScale: points.yScale,
-    ...frameOptions(options, { xLabel: "step", yLabel: "value", width: 200, height: 140 }),
+    ...frame,
   };
 }
 
@@ -181,7 +184,7 @@ function specOf(p: Prepared): VegaLiteSpec {
       type: "nominal",
       sort: p.panels.map((panel) => panel.title),
       title: null,
-      header: { labelFontSize: 12, labelFontWeight: "bold" },
+      header: { labelFontWeight: "bold" },
     },
     columns: p.columns,
     spec: {
@@ -216,6 +219,7 @@ function plotlyOf(p: Prepared): PlotlyFigure {
     annotations: [] as unknown[],
   };
   const data: Record<string, unknown>[] = [];
+  const colors = seriesColors(p.names);
   p.panels.forEach((panel, k) => {
     const row = Math.floor(k / p.columns);
     const col = k % p.columns;
@@ -257,7 +261,7 @@ function plotlyOf(p: Prepared): PlotlyFigure {
         y: s.y,
         xaxis: `x${suffix}`,
         yaxis: `y${suffix}`,
-        line: { color: PALETTE[i % PALETTE.length], width: 1.5 },
+        line: { color: colors[i], width: 1.75 },
       });
     });
   });

@@ -14,13 +14,13 @@ import {
   label,
   numbers,
   optionalText,
-  PALETTE,
   pixels,
   precisionOption,
   seriesSummary,
   widen,
 } from "./_data.ts";
 import { plotlyTitleEntry, titleEntry } from "./_spec.ts";
+import { BOTTOM_LEGEND, PANEL_WIDTH, seriesColors } from "./theme.ts";
 import { integer } from "../_validate.ts";
 import {
   type Figure,
@@ -131,7 +131,7 @@ export interface LossSurfaceOptions {
   zLabel?: string;
   /**
    * Width of the plotting area in pixels.
-   * @default {420}
+   * @default {360}
    */
   width?: number;
   /**
@@ -370,7 +370,7 @@ function prepare(f: Surface, options: LossSurfaceOptions): Prepared {
       total: n,
     };
   });
-  const width = pixels("width", options.width, 420, 50);
+  const width = pixels("width", options.width, PANEL_WIDTH, 50);
   const height = pixels(
     "height",
     options.height,
@@ -467,7 +467,8 @@ function specOf(p: Prepared): VegaLiteSpec {
       field: "run",
       type: "nominal",
       title: null,
-      scale: { domain: names, range: names.map((_, i) => PALETTE[(i + 1) % PALETTE.length]) },
+      scale: { domain: names, range: seriesColors(names) },
+      legend: BOTTOM_LEGEND,
     };
     const enc = {
       x: { field: "x", type: "quantitative", scale: xScale, title: p.xLabel },
@@ -537,6 +538,7 @@ function plotlyOf(p: Prepared): PlotlyFigure {
     colorbar: { title: { text: p.zLabel } },
     showlegend: false,
   };
+  const colors = seriesColors(p.paths.map((path) => path.name));
   return {
     data: [
       contour,
@@ -547,8 +549,8 @@ function plotlyOf(p: Prepared): PlotlyFigure {
         x: path.x,
         y: path.y,
         text: path.steps.map((s) => `step ${s}`),
-        marker: { size: 4, color: PALETTE[(i + 1) % PALETTE.length] },
-        line: { color: PALETTE[(i + 1) % PALETTE.length], width: 1.5 },
+        marker: { size: 4, color: colors[i] },
+        line: { color: colors[i], width: 2 },
       })),
     ],
     layout: {
