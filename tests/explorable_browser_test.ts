@@ -11,14 +11,19 @@
 
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
+import { seriesColors } from "@better-gradients/lib/plot";
 import { openPage, screenshot, STEP_TIMEOUT_MS, withBuiltSite } from "./_browser.ts";
 
 const LESSONS = decodeURIComponent(new URL("../notebooks/", import.meta.url).pathname);
 const NOTEBOOKS = ["05_momentum.ipynb", "06_ema.ipynb"].map((name) => LESSONS + name);
 
-/** The colours the explorables give their first three series (orange, red, purple). */
-const FIRST_SERIES = "#f58518";
-const SECOND_SERIES = "#e45756";
+/** The colours of the lessons' series, from the course's one colour registry (lib/plot/theme.ts). */
+const [GD, MOMENTUM, MOMENTUM_WEIGHTS] = seriesColors([
+  "gradient descent",
+  "momentum",
+  "weight α^k",
+]);
+const [CORRECTED, RAW] = seriesColors(["bias-corrected", "raw"]);
 
 /** Sets a range input the way a drag ends: the value, then `input` and `change`. */
 async function slide(figure: Locator, label: string, value: number): Promise<void> {
@@ -82,8 +87,8 @@ Deno.test({
               await titleText(figure),
               "EMA weights with and without bias correction | α = 0.90 · t = 4",
             );
-            const corrected = await stems(figure, FIRST_SERIES);
-            const raw = await stems(figure, SECOND_SERIES);
+            const corrected = await stems(figure, CORRECTED);
+            const raw = await stems(figure, RAW);
             assert.equal(corrected.length, 5);
             assert.equal(raw.length, 5);
             raw.forEach((h, s) =>
@@ -95,11 +100,10 @@ Deno.test({
             await until(
               page,
               "40 raw weights",
-              async () => (await stems(figure, SECOND_SERIES)).length === 40,
+              async () => (await stems(figure, RAW)).length === 40,
             );
             // a longer tail for a larger α: count the raw weights drawn taller than 1 px
-            const tail = async () =>
-              (await stems(figure, SECOND_SERIES)).filter((h) => h > 1).length;
+            const tail = async () => (await stems(figure, RAW)).filter((h) => h > 1).length;
             await slide(figure, "α", 0.5);
             await until(
               page,
@@ -145,8 +149,8 @@ Deno.test({
                 `.vega-live path[aria-roledescription="line mark"][stroke="${colour}"]`,
               )
                 .getAttribute("d");
-            const gd = await path(FIRST_SERIES);
-            const momentum = await path(SECOND_SERIES);
+            const gd = await path(GD);
+            const momentum = await path(MOMENTUM);
             assert.ok(gd && momentum && gd.split("L").length === 41, "two paths of 41 points");
             assert.notEqual(momentum, gd);
             await screenshot(figure, "explorable-05_momentum-default");
@@ -154,12 +158,12 @@ Deno.test({
             await until(
               page,
               "momentum's path redrawn",
-              async () => (await path(SECOND_SERIES)) !== momentum,
+              async () => (await path(MOMENTUM)) !== momentum,
             );
-            assert.equal(await path(SECOND_SERIES), gd);
-            assert.equal(await path(FIRST_SERIES), gd, "gradient descent does not depend on α");
+            assert.equal(await path(MOMENTUM), gd);
+            assert.equal(await path(GD), gd, "gradient descent does not depend on α");
             // the weights panel: α^0 = 1, every older weight 0
-            const weights = await stems(figure, "#b279a2");
+            const weights = await stems(figure, MOMENTUM_WEIGHTS);
             assert.equal(weights.length, 30);
             assert.equal(
               weights.filter((h) => h > 1).length,
@@ -171,7 +175,7 @@ Deno.test({
             await until(
               page,
               "gradient descent redrawn",
-              async () => (await path(FIRST_SERIES)) !== gd,
+              async () => (await path(GD)) !== gd,
             );
             assert.deepEqual(traffic.outside, [], "requests outside 127.0.0.1");
             assert.deepEqual(traffic.errors, []);

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { show } from "../_validate.ts";
+import { knownKeys, show } from "../_validate.ts";
 import type { UpdateUnits } from "../analysis/units.ts";
 import { RichValue, stripAnsi } from "../base/mime.ts";
 
@@ -43,6 +43,10 @@ export function formula(latex: string, options: FormulaOptions = {}): RichValue 
   if (typeof latex !== "string" || latex.trim() === "") {
     throw new TypeError(`\`latex\` must be a non-empty string, got ${show(latex)}`);
   }
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`\`formula\` options must be an object, got ${show(options)}`);
+  }
+  knownKeys("formula", options, ["text"]);
   if (options.text !== undefined && typeof options.text !== "string") {
     throw new TypeError(`\`text\` must be a string, got ${show(options.text)}`);
   }

@@ -24,9 +24,10 @@ export function domainOption(name: string, value: unknown): [number, number] | u
     !Array.isArray(value) || value.length !== 2 || !value.every((v) => Number.isFinite(v)) ||
     !(value[0] < value[1])
   ) {
-    throw new RangeError(
-      `\`${name}\` must be [min, max] with finite min < max, got ${show(value)}`,
-    );
+    const shown = Array.isArray(value) && value.length <= 4
+      ? `[${value.map((v) => show(v)).join(", ")}]`
+      : show(value);
+    throw new RangeError(`\`${name}\` must be [min, max] with finite min < max, got ${shown}`);
   }
   return [value[0], value[1]];
 }

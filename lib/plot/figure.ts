@@ -18,7 +18,7 @@
 
 import type * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
-import { show } from "../_validate.ts";
+import { knownKeys, show } from "../_validate.ts";
 import { loadVega } from "../_lazy.ts";
 import { applyTheme } from "./theme.ts";
 import { type Displayable, jupyterDisplay, type MimeBundle } from "../base/mime.ts";
@@ -139,8 +139,29 @@ export interface Figure extends Displayable {
  * ```
  */
 export async function figure(spec: VegaLiteSpec, options: FigureOptions = {}): Promise<Figure> {
-  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
-    throw new TypeError(`\`spec\` must be a Vega-Lite spec object, got ${show(spec)}`);
+  checkSpec(spec);
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`\`figure\` options must be an object, got ${show(options)}`);
+  }
+  knownKeys("figure", options, ["description", "plotly"]);
+  if (
+    options.description !== undefined &&
+    (typeof options.description !== "string" || options.description.trim() === "")
+  ) {
+    throw new TypeError(
+      `\`description\` must be a non-empty string, got ${show(options.description)}`,
+    );
+  }
+  const plotlyOption = options.plotly as { data?: unknown; layout?: unknown } | undefined;
+  if (
+    plotlyOption !== undefined &&
+    (plotlyOption === null || typeof plotlyOption !== "object" ||
+      !Array.isArray(plotlyOption.data) || plotlyOption.layout === null ||
+      typeof plotlyOption.layout !== "object" || Array.isArray(plotlyOption.layout))
+  ) {
+    throw new TypeError(
+      `\`plotly\` must be an object { data: traces[], layout: {…} }, got ${show(plotlyOption)}`,
+    );
   }
   const schema = (spec as { $schema?: unknown }).$schema;
   if (schema !== undefined && !/\/vega-lite\/v5(\.\d+){0,2}\.json$/.test(String(schema))) {
@@ -203,6 +224,7 @@ export async function figure(spec: VegaLiteSpec, options: FigureOptions = {}): P
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  checkSpec(spec);
   // A fresh copy: vega tags the data rows it ingests, and `spec` may be frozen.
   const copy = structuredClone(withoutInteractiveLayers(spec)) as VegaLiteSpec;
   const { vega: vgSpec } = await compileVegaLite(copy);
@@ -216,6 +238,12 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
     return accessibleName(namespaceIds(await view.toSVG()), name);
   } finally {
     view.finalize();
+  }
+}
+
+function checkSpec(spec: unknown): void {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+    throw new TypeError(`\`spec\` must be a Vega-Lite spec object, got ${show(spec)}`);
   }
 }
 
@@ -250,6 +278,7 @@ export interface CompiledSpec {
  * ```
  */
 export async function compileVegaLite(spec: VegaLiteSpec): Promise<CompiledSpec> {
+  checkSpec(spec);
   const { vl } = await loadVega();
   const logger = new CollectingLogger();
   const out = vl.compile(spec, { logger });
