@@ -11,11 +11,6 @@ export function titleEntry(title: string | undefined): { title?: string } {
   return title === undefined ? {} : { title };
 }
 
-/** `{ title: { text } }` when the chart has one, else nothing: spread into a Plotly layout. */
-export function plotlyTitleEntry(title: string | undefined): { title?: { text: string } } {
-  return title === undefined ? {} : { title: { text: title } };
-}
-
 /**
  * The colour channel: one colour per series name (the theme picks the colours),
  * with a legend below the chart if `legend`.

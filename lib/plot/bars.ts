@@ -15,8 +15,9 @@ import {
   type SeriesInput,
   seriesSummary,
 } from "./_data.ts";
-import { plotlyTitleEntry, seriesColor, titleEntry, xyTooltip } from "./_spec.ts";
-import { PANEL_WIDTH, seriesColors } from "./theme.ts";
+import { seriesColor, titleEntry, xyTooltip } from "./_spec.ts";
+import { plotlyFigure } from "./plotly.ts";
+import { PANEL_WIDTH } from "./theme.ts";
 import {
   type Figure,
   figure,
@@ -136,41 +137,13 @@ function specOf(p: Prepared): VegaLiteSpec {
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
-  const colors = seriesColors(p.series.map((s) => s.name));
-  const data = p.series.map((s, i) => {
-    const color = colors[i];
-    if (p.kind === "bar") {
-      return { type: "bar", name: s.name, x: s.x, y: s.y, marker: { color } };
-    }
-    // A stem: markers with error bars drawn from 0 up (or down) to each value.
-    return {
-      type: "scatter",
-      mode: "markers",
-      name: s.name,
-      x: s.x,
-      y: s.y,
-      marker: { color, size: 6 },
-      error_y: {
-        type: "data",
-        symmetric: false,
-        array: s.y.map((v) => (v === null ? 0 : Math.max(-v, 0))),
-        arrayminus: s.y.map((v) => (v === null ? 0 : Math.max(v, 0))),
-        color,
-        thickness: 1.5,
-        width: 0,
-      },
-    };
+  return plotlyFigure({
+    title: p.title,
+    x: { label: p.xLabel, scale: "category" },
+    y: { label: p.yLabel },
+    panels: [{ series: p.series.map((s) => ({ name: s.name, x: s.x, y: s.y, mark: p.kind })) }],
+    legend: p.series.length > 1,
   });
-  return {
-    data,
-    layout: {
-      ...plotlyTitleEntry(p.title),
-      barmode: "group",
-      xaxis: { title: { text: p.xLabel }, type: "category" },
-      yaxis: { title: { text: p.yLabel } },
-      showlegend: p.series.length > 1,
-    },
-  };
 }
 
 function describeBars(p: Prepared): string {

@@ -17,15 +17,9 @@ import {
   type SeriesInput,
   seriesSummary,
 } from "./_data.ts";
-import {
-  hoverLayer,
-  lineAxes,
-  plotlyTitleEntry,
-  seriesColor,
-  titleEntry,
-  xyTooltip,
-} from "./_spec.ts";
-import { PANEL_WIDTH, seriesColors } from "./theme.ts";
+import { hoverLayer, lineAxes, seriesColor, titleEntry, xyTooltip } from "./_spec.ts";
+import { plotlyFigure } from "./plotly.ts";
+import { PANEL_WIDTH } from "./theme.ts";
 import {
   type Figure,
   figure,
@@ -173,23 +167,13 @@ function specOf(p: Prepared): VegaLiteSpec {
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
-  const colors = seriesColors(p.series.map((s) => s.name));
-  return {
-    data: p.series.map((s, i) => ({
-      type: "scatter",
-      mode: "lines",
-      name: s.name,
-      x: s.x,
-      y: s.y,
-      line: { color: colors[i], width: 2 },
-    })),
-    layout: {
-      ...plotlyTitleEntry(p.title),
-      xaxis: { title: { text: p.xLabel }, type: p.xScale },
-      yaxis: { title: { text: p.yLabel }, type: p.yScale },
-      showlegend: true,
-    },
-  };
+  return plotlyFigure({
+    title: p.title,
+    x: { label: p.xLabel, scale: p.xScale },
+    y: { label: p.yLabel, scale: p.yScale },
+    panels: [{ series: p.series.map((s) => ({ name: s.name, x: s.x, y: s.y, mark: "line" })) }],
+    legend: true,
+  });
 }
 
 function describeLine(p: Prepared): string {

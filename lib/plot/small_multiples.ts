@@ -18,15 +18,9 @@ import {
   type ScaleType,
   type SeriesInput,
 } from "./_data.ts";
-import {
-  hoverLayer,
-  lineAxes,
-  plotlyTitleEntry,
-  seriesColor,
-  titleEntry,
-  xyTooltip,
-} from "./_spec.ts";
-import { ROW_WIDTH, seriesColors } from "./theme.ts";
+import { hoverLayer, lineAxes, seriesColor, titleEntry, xyTooltip } from "./_spec.ts";
+import { plotlyFigure } from "./plotly.ts";
+import { ROW_WIDTH } from "./theme.ts";
 import {
   type Figure,
   figure,
@@ -208,64 +202,18 @@ function specOf(p: Prepared): VegaLiteSpec {
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
-  const rows = Math.ceil(p.panels.length / p.columns);
-  const gapX = 0.06;
-  const gapY = 0.12;
-  const w = (1 - gapX * (p.columns - 1)) / p.columns;
-  const h = (1 - gapY * (rows - 1)) / rows;
-  const layout: Record<string, unknown> = {
-    ...plotlyTitleEntry(p.title),
-    showlegend: p.names.length > 1,
-    annotations: [] as unknown[],
-  };
-  const data: Record<string, unknown>[] = [];
-  const colors = seriesColors(p.names);
-  p.panels.forEach((panel, k) => {
-    const row = Math.floor(k / p.columns);
-    const col = k % p.columns;
-    const suffix = k === 0 ? "" : String(k + 1);
-    const x0 = col * (w + gapX);
-    const y1 = 1 - row * (h + gapY);
-    layout[`xaxis${suffix}`] = {
-      domain: [x0, x0 + w],
-      anchor: `y${suffix}`,
-      type: p.xScale,
-      title: { text: row === rows - 1 ? p.xLabel : "" },
-    };
-    layout[`yaxis${suffix}`] = {
-      domain: [y1 - h, y1],
-      anchor: `x${suffix}`,
-      type: p.yScale,
-      title: { text: col === 0 ? p.yLabel : "" },
-      ...(p.sharedY && k > 0 ? { matches: "y" } : {}),
-    };
-    (layout.annotations as unknown[]).push({
-      text: `<b>${panel.title.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</b>`,
-      xref: "paper",
-      yref: "paper",
-      x: x0 + w / 2,
-      y: y1,
-      xanchor: "center",
-      yanchor: "bottom",
-      showarrow: false,
-    });
-    panel.series.forEach((s) => {
-      const i = p.names.indexOf(s.name);
-      data.push({
-        type: "scatter",
-        mode: "lines",
-        name: s.name,
-        legendgroup: s.name,
-        showlegend: p.panels.findIndex((q) => q.series.some((t) => t.name === s.name)) === k,
-        x: s.x,
-        y: s.y,
-        xaxis: `x${suffix}`,
-        yaxis: `y${suffix}`,
-        line: { color: colors[i], width: 1.75 },
-      });
-    });
+  return plotlyFigure({
+    title: p.title,
+    x: { label: p.xLabel, scale: p.xScale },
+    y: { label: p.yLabel, scale: p.yScale },
+    panels: p.panels.map((panel) => ({
+      title: panel.title,
+      series: panel.series.map((s) => ({ name: s.name, x: s.x, y: s.y, mark: "line" as const })),
+    })),
+    columns: p.columns,
+    sharedY: p.sharedY,
+    legend: p.names.length > 1,
   });
-  return { data, layout };
 }
 
 function describeMultiples(p: Prepared): string {

@@ -19,7 +19,8 @@ import {
   seriesSummary,
   widen,
 } from "./_data.ts";
-import { plotlyTitleEntry, titleEntry } from "./_spec.ts";
+import { titleEntry } from "./_spec.ts";
+import { plotlyFigure } from "./plotly.ts";
 import { BOTTOM_LEGEND, PANEL_WIDTH, seriesColors } from "./theme.ts";
 import { integer } from "../_validate.ts";
 import {
@@ -519,49 +520,30 @@ function specOf(p: Prepared): VegaLiteSpec {
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
-  const lo = p.levels[0];
-  const hi = p.levels[p.levels.length - 1];
-  const n = p.levels.length;
-  const contour: Record<string, unknown> = {
-    type: "contour",
-    name: p.zLabel,
-    x: p.grid.xs.map((v) => compact(v, p.digits + 2)),
-    y: p.grid.ys.map((v) => compact(v, p.digits + 2)),
-    z: p.grid.z.map((row) => row.map((v) => compact(v, p.digits))),
-    colorscale: "Viridis",
-    contours: {
-      coloring: p.heat ? "heatmap" : "lines",
-      start: lo,
-      end: hi,
-      size: n > 1 ? (hi - lo) / (n - 1) : 1,
-    },
-    colorbar: { title: { text: p.zLabel } },
-    showlegend: false,
-  };
-  const colors = seriesColors(p.paths.map((path) => path.name));
-  return {
-    data: [
-      contour,
-      ...p.paths.map((path, i) => ({
-        type: "scatter",
-        mode: "lines+markers",
+  return plotlyFigure({
+    title: p.title,
+    x: { label: p.xLabel, range: p.xDomain },
+    y: { label: p.yLabel, range: p.yDomain },
+    equalScale: true,
+    panels: [{
+      series: p.paths.map((path) => ({
         name: path.name,
         x: path.x,
         y: path.y,
+        mark: "path" as const,
         text: path.steps.map((s) => `step ${s}`),
-        marker: { size: 4, color: colors[i] },
-        line: { color: colors[i], width: 2 },
       })),
-    ],
-    layout: {
-      ...plotlyTitleEntry(p.title),
-      xaxis: { title: { text: p.xLabel }, range: p.xDomain },
-      yaxis: { title: { text: p.yLabel }, range: p.yDomain, scaleanchor: "x" },
-      showlegend: p.paths.length > 0,
-      // Below the plot: the colour bar takes the right-hand side.
-      legend: { orientation: "h", x: 0, y: -0.15, yanchor: "top" },
+    }],
+    legend: p.paths.length > 0,
+    contour: {
+      name: p.zLabel,
+      xs: p.grid.xs.map((v) => compact(v, p.digits + 2)),
+      ys: p.grid.ys.map((v) => compact(v, p.digits + 2)),
+      z: p.grid.z.map((row) => row.map((v) => compact(v, p.digits))),
+      levels: p.levels,
+      filled: p.heat !== undefined,
     },
-  };
+  });
 }
 
 function describeSurface(p: Prepared): string {
