@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ChartOptions } from "./axes.ts";
 import { knownKeys, show } from "../_validate.ts";
 import {
   checkSeries,
@@ -27,38 +28,13 @@ import {
 } from "./figure.ts";
 
 /** Options of {@link barChart} and {@link barChartSpec}. */
-export interface BarChartOptions {
+export interface BarChartOptions extends ChartOptions {
   /**
    * `"bar"` draws bars; `"stem"` draws a thin rule up to a dot (a stem plot,
    * clearer for many small weights).
    * @default {"bar"}
    */
   kind?: "bar" | "stem";
-  /**
-   * The chart title.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {"s"}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"weight"}
-   */
-  yLabel?: string;
-  /**
-   * Width of the plotting area in pixels.
-   * @default {360}
-   */
-  width?: number;
-  /**
-   * Height of the plotting area in pixels.
-   * @default {220}
-   */
-  height?: number;
   /**
    * Significant digits kept of each value.
    * @default {4}

@@ -5,15 +5,9 @@
  * @module
  */
 
+import type { ChartOptions, DomainOptions, ScaleOptions } from "./axes.ts";
 import { knownKeys, show } from "../_validate.ts";
-import {
-  equalScaleHeight,
-  label,
-  optionalText,
-  pixels,
-  type ScaleType,
-  scaleType,
-} from "./_data.ts";
+import { equalScaleHeight, label, optionalText, pixels, scaleType } from "./_data.ts";
 import { contourLayers, domainOption, panelAxes, panelSeriesChannel } from "./_explorable.ts";
 import { titleEntry } from "./_spec.ts";
 import type { ExplorablePanel } from "./explorable.ts";
@@ -79,7 +73,7 @@ export interface ReferenceMark {
 }
 
 /** Options of {@link closedFormPanel}. */
-export interface ClosedFormPanelOptions {
+export interface ClosedFormPanelOptions extends ChartOptions, ScaleOptions, DomainOptions {
   /** The sampled variable. */
   variable: SampledVariable;
   /** The curves, at least one. */
@@ -108,51 +102,6 @@ export interface ClosedFormPanelOptions {
    * @default {none}
    */
   surface?: SurfaceBackground;
-  /**
-   * The panel's own title.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {the sampled variable's name}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"value"}
-   */
-  yLabel?: string;
-  /**
-   * Scale of the x axis.
-   * @default {"linear"}
-   */
-  xScale?: ScaleType;
-  /**
-   * Scale of the y axis.
-   * @default {"linear"}
-   */
-  yScale?: ScaleType;
-  /**
-   * The x range shown, fixed while the sliders move.
-   * @default {the surface's, else the sampled range}
-   */
-  xDomain?: readonly [number, number];
-  /**
-   * The y range shown. Give it so the axis stays still while a slider moves.
-   * @default {the surface's, else fitted to the data (the axis moves with the sliders)}
-   */
-  yDomain?: readonly [number, number];
-  /**
-   * Width of the plotting area in pixels.
-   * @default {360}
-   */
-  width?: number;
-  /**
-   * Height of the plotting area in pixels.
-   * @default {240, or the height giving both axes the same scale over a surface}
-   */
-  height?: number;
 }
 
 const KEYS = [

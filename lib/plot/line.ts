@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ChartOptions, ScaleOptions } from "./axes.ts";
 import { knownKeys } from "../_validate.ts";
 import {
   checkSeries,
@@ -31,42 +32,7 @@ import {
 export type { ScaleType, Series, SeriesInput } from "./_data.ts";
 
 /** Options of {@link lineChart} and {@link lineChartSpec}. */
-export interface LineChartOptions {
-  /**
-   * The chart title.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {"step"}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"value"}
-   */
-  yLabel?: string;
-  /**
-   * Scale of the x axis. On a log axis, points with x ≤ 0 are left out.
-   * @default {"linear"}
-   */
-  xScale?: ScaleType;
-  /**
-   * Scale of the y axis. On a log axis, points with y ≤ 0 are left out.
-   * @default {"linear"}
-   */
-  yScale?: ScaleType;
-  /**
-   * Width of the plotting area in pixels.
-   * @default {360}
-   */
-  width?: number;
-  /**
-   * Height of the plotting area in pixels.
-   * @default {240}
-   */
-  height?: number;
+export interface LineChartOptions extends ChartOptions, ScaleOptions {
   /**
    * Most points kept per series; longer series are thinned by keeping the
    * smallest and largest value of each stretch, so spikes stay visible.

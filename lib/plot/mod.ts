@@ -29,6 +29,7 @@ export {
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./figure.ts";
+export type { ChartOptions, DomainOptions, ScaleOptions } from "./axes.ts";
 export * from "./line.ts";
 export * from "./surface.ts";
 export * from "./bars.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ChartOptions, ScaleOptions } from "./axes.ts";
 import { knownKeys, show } from "../_validate.ts";
 import { integer } from "../_validate.ts";
 import {
@@ -38,7 +39,7 @@ export interface Panel {
 }
 
 /** Options of {@link smallMultiples} and {@link smallMultiplesSpec}. */
-export interface SmallMultiplesOptions {
+export interface SmallMultiplesOptions extends ChartOptions, ScaleOptions {
   /**
    * Panels per row.
    * @default {as many as fit in about 460 px (2 at the default width), so that labels stay legible on a phone}
@@ -50,41 +51,6 @@ export interface SmallMultiplesOptions {
    * @default {true}
    */
   sharedY?: boolean;
-  /**
-   * The title above the grid.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {"step"}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"value"}
-   */
-  yLabel?: string;
-  /**
-   * Scale of the x axes.
-   * @default {"linear"}
-   */
-  xScale?: ScaleType;
-  /**
-   * Scale of the y axes.
-   * @default {"linear"}
-   */
-  yScale?: ScaleType;
-  /**
-   * Width of each panel in pixels.
-   * @default {180}
-   */
-  width?: number;
-  /**
-   * Height of each panel in pixels.
-   * @default {130}
-   */
-  height?: number;
   /**
    * Most points kept per series (see `lineChart`).
    * @default {300}

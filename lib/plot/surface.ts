@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ChartOptions, DomainOptions } from "./axes.ts";
 import { knownKeys, show } from "../_validate.ts";
 import { roundSignificant } from "../base/format.ts";
 import { type ContourLine, contourLines, type Grid } from "./_contours.ts";
@@ -71,22 +72,12 @@ export interface Trajectory {
 }
 
 /** Options of {@link lossSurface} and {@link lossSurfaceSpec}. */
-export interface LossSurfaceOptions {
+export interface LossSurfaceOptions extends ChartOptions, DomainOptions {
   /**
    * The paths to draw over the surface.
    * @default {[]}
    */
   trajectories?: readonly Trajectory[];
-  /**
-   * The range [min, max] of w₁ shown.
-   * @default {the trajectories' range, widened by 10 % on each side}
-   */
-  xDomain?: readonly [number, number];
-  /**
-   * The range [min, max] of w₂ shown.
-   * @default {the trajectories' range, widened by 10 % on each side}
-   */
-  yDomain?: readonly [number, number];
   /**
    * The contour levels: their number (placed at quantiles of the sampled
    * values, so contours are spread over the picture) or the levels themselves.
@@ -111,35 +102,10 @@ export interface LossSurfaceOptions {
    */
   colorScale?: "auto" | "linear" | "log";
   /**
-   * The chart title.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {"w₁"}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"w₂"}
-   */
-  yLabel?: string;
-  /**
    * The name of the surface's value, in the colour legend and tooltips.
    * @default {"loss"}
    */
   zLabel?: string;
-  /**
-   * Width of the plotting area in pixels.
-   * @default {360}
-   */
-  width?: number;
-  /**
-   * Height of the plotting area in pixels.
-   * @default {the height that gives both axes the same scale, within [150, 600]}
-   */
-  height?: number;
   /**
    * Most points kept per trajectory (every k-th iterate plus the last).
    * @default {300}
