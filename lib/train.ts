@@ -20,7 +20,8 @@ import {
 
 // Re-exported for the `@better-gradients/lib/train` entry point.
 export type { GradientTransformation, Optimizer, OptimizerState } from "./types.ts";
-export type { Domain, Minimum, Problem } from "./problems/problem.ts";
+export type { DataProblem, Domain, Minimum, Problem } from "./problems/problem.ts";
+export type { ProgressReport, ProgressTarget } from "./display/progress.ts";
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -292,6 +293,19 @@ function hasAccuracy(p: Problem): p is WithAccuracy {
   return typeof (p as Partial<WithAccuracy>).accuracy === "function";
 }
 
+/** Loss and accuracy from one pass, when the problem offers it (`mlp` does). */
+type WithLossAndAccuracy = Problem & {
+  lossAndAccuracy(w: Float64Array): { loss: number; accuracy: number };
+};
+
+/** E(w) and, for a problem with an accuracy, the accuracy — in one pass where the problem can. */
+function measure(p: Problem, w: Float64Array): { loss: number; accuracy?: number } {
+  if (typeof (p as Partial<WithLossAndAccuracy>).lossAndAccuracy === "function") {
+    return (p as WithLossAndAccuracy).lossAndAccuracy(w);
+  }
+  return hasAccuracy(p) ? { loss: p.loss(w), accuracy: p.accuracy(w) } : { loss: p.loss(w) };
+}
+
 /** A data problem that returns its minibatch loss with the gradient (as `mlp` does). */
 type WithBatchValue = DataProblem & {
   batchValueAndGrad(w: Float64Array, indices: ArrayLike<number>, out: Float64Array): number;
@@ -493,6 +507,7 @@ function* run(plan: Plan): Generator<Checkpoint, TrainingRun, void> {
   const withValue = data !== null && givesBatchValue(data) ? data : null;
   const withAccuracy = hasAccuracy(p) ? p : null;
   const validationAccuracy = validation !== null && hasAccuracy(validation) ? validation : null;
+  // (a problem offering lossAndAccuracy must offer accuracy too, so these agree with measure)
 
   const evalSteps: number[] = [];
   const loss: number[] = [];
@@ -507,8 +522,8 @@ function* run(plan: Plan): Generator<Checkpoint, TrainingRun, void> {
   const params = plan.recordParams ? new Float64Array((maxSteps + 1) * d) : null;
   if (params) params.set(w, 0);
 
-  /** Records the evaluation of w_t whose full loss is L; returns the progress report. */
-  const evaluated = (t: number, L: number): Checkpoint => {
+  /** Records the evaluation of w_t (full loss L, accuracy when known); returns the progress report. */
+  const evaluated = (t: number, L: number, accuracyAt: number | null): Checkpoint => {
     evalSteps.push(t);
     loss.push(L);
     const report: ProgressReport = {
@@ -522,17 +537,16 @@ function* run(plan: Plan): Generator<Checkpoint, TrainingRun, void> {
       report.epoch = t / perEpoch;
       report.epochs = plan.epochs;
     }
-    if (withAccuracy !== null) accuracy.push(report.accuracy = withAccuracy.accuracy(w));
+    if (accuracyAt !== null) accuracy.push(report.accuracy = accuracyAt);
     if (validation !== null) {
-      validationLoss.push(report.validationLoss = validation.loss(w));
-      if (validationAccuracy !== null) {
-        validationAcc.push(report.validationAccuracy = validationAccuracy.accuracy(w));
-      }
+      const v = measure(validation, w);
+      validationLoss.push(report.validationLoss = v.loss);
+      if (v.accuracy !== undefined) validationAcc.push(report.validationAccuracy = v.accuracy);
     }
     return { step: t, report };
   };
 
-  yield evaluated(0, plan.loss0);
+  yield evaluated(0, plan.loss0, withAccuracy !== null ? withAccuracy.accuracy(w) : null);
   let steps = 0;
   let stop: TrainingStop | null = null;
   let elapsed = 0;
@@ -622,8 +636,11 @@ function* run(plan: Plan): Generator<Checkpoint, TrainingRun, void> {
     const converged = sn < tol;
     const due = every === "epoch" ? batch!.endOfEpoch : (t + 1) % every === 0;
     let L = NaN;
+    let A: number | null = null;
     if (due || last || converged) {
-      L = p.loss(w);
+      const m = measure(p, w);
+      L = m.loss;
+      A = m.accuracy ?? null;
       if (L - L !== 0) {
         stop = diverged(t, "non-finite loss", L, undefined, `loss ${L}`);
         w.set(prev);
@@ -650,7 +667,7 @@ function* run(plan: Plan): Generator<Checkpoint, TrainingRun, void> {
     steps = t + 1;
     if (!Number.isNaN(L)) {
       lastFull = L;
-      yield evaluated(t + 1, L);
+      yield evaluated(t + 1, L, A);
     }
     if (converged) {
       stop = {
@@ -667,8 +684,9 @@ function* run(plan: Plan): Generator<Checkpoint, TrainingRun, void> {
   }
   if (evalSteps[evalSteps.length - 1] !== steps) {
     // stopped as diverged between evaluations: evaluate the last good w
-    lastFull = p.loss(w);
-    evaluated(steps, lastFull);
+    const m = measure(p, w);
+    lastFull = m.loss;
+    evaluated(steps, lastFull, m.accuracy ?? null);
   }
   return {
     name: plan.name,

@@ -20,4 +20,7 @@ export * from "./momentum.ts";
 export * from "./power_means.ts";
 export * from "./stability.ts";
 export * from "./units.ts";
+export * from "./lr_range_test.ts";
 export type { LearningRate, Schedule } from "../types.ts";
+export type { GradientTransformation, Optimizer, OptimizerState } from "../types.ts";
+export type { DataProblem, Domain, Minimum, Problem } from "../problems/problem.ts";

@@ -99,6 +99,8 @@ export interface MlpProblem extends DataProblem {
   predict(w: Float64Array): Int32Array;
   /** The share of samples (of `indices`, or all) whose predicted class is right. */
   accuracy(w: Float64Array, indices?: ArrayLike<number>): number;
+  /** E(w) and the accuracy over all samples from one forward pass ({@link train} uses it). */
+  lossAndAccuracy(w: Float64Array): { loss: number; accuracy: number };
   /**
    * The same network (sizes, activation, λ, start point) on other data, e.g.
    * the validation set: its loss and accuracy at the same w.
@@ -366,9 +368,12 @@ function build(spec: Spec): MlpProblem {
     }
   };
 
+  let right = 0; // samples whose largest score is their label, counted by crossEntropy
+
   /**
    * Softmax cross-entropy of the scores in z[L − 1] against `label(r)`:
    * returns Σ_r −ln p_{y_r}; with `delta`, also writes (p − e_y)/m into it.
+   * Adds the rows predicted right to `right`.
    */
   const crossEntropy = (
     ws: Workspace,
@@ -381,11 +386,18 @@ function build(spec: Spec): MlpProblem {
     for (let r = 0; r < ws.rows; r++) {
       const o = r * K;
       let max = -Infinity;
-      for (let k = 0; k < K; k++) if (z[o + k] > max) max = z[o + k];
+      let best = 0;
+      for (let k = 0; k < K; k++) {
+        if (z[o + k] > max) {
+          max = z[o + k];
+          best = k;
+        }
+      }
       let sum = 0;
       for (let k = 0; k < K; k++) sum += Math.exp(z[o + k] - max);
       const lse = max + Math.log(sum);
       const y = label(r);
+      if (best === y) right++;
       total += lse - z[o + y];
       if (delta !== null) {
         for (let k = 0; k < K; k++) {
@@ -570,6 +582,12 @@ function build(spec: Spec): MlpProblem {
       let right = 0;
       for (let r = 0; r < m; r++) if (predicted[r] === labels[idx === null ? r : idx[r]]) right++;
       return right / m;
+    },
+    lossAndAccuracy(w) {
+      checkPoint(dim, w);
+      right = 0;
+      const loss = totalLoss(w, null) / n + penalty(w);
+      return { loss, accuracy: right / n };
     },
     withData(data) {
       const other = checkData(data, "data");
