@@ -5,7 +5,7 @@ import { show } from "../_validate.ts";
 import type { ScaleType } from "./_data.ts";
 import type { Slider } from "./sliders.ts";
 import { lossSurfaceSpec, type SurfaceBackground } from "./surface.ts";
-import { BOTTOM_LEGEND } from "./theme.ts";
+import { bottomLegend } from "./theme.ts";
 
 /** The field a grid panel stores a slider's value under (prefixed: no clash with `x`, `y`, …). */
 export function gridField(slider: Pick<Slider, "name">): string {
@@ -77,7 +77,7 @@ export function panelSeriesChannel(
     type: "nominal",
     title: null,
     scale: range === undefined ? { domain: names } : { domain: names, range },
-    legend: legend ? BOTTOM_LEGEND : null,
+    legend: legend ? bottomLegend(names ?? []) : null,
   };
 }
 

@@ -4,7 +4,7 @@
 
 import type { ScaleType } from "./_data.ts";
 import { INTERACTIVE_LAYER_PREFIX } from "./figure.ts";
-import { BOTTOM_LEGEND } from "./theme.ts";
+import { bottomLegend } from "./theme.ts";
 
 /** `{ title }` when the chart has one, else nothing: spread into a spec. */
 export function titleEntry(title: string | undefined): { title?: string } {
@@ -21,7 +21,7 @@ export function seriesColor(names: readonly string[], legend: boolean): Record<s
     type: "nominal",
     title: null,
     scale: { domain: names },
-    legend: legend ? BOTTOM_LEGEND : null,
+    legend: legend ? bottomLegend(names) : null,
   };
 }
 

@@ -22,7 +22,7 @@ import {
 } from "./_data.ts";
 import { titleEntry } from "./_spec.ts";
 import { plotlyFigure } from "./plotly.ts";
-import { BOTTOM_LEGEND, PANEL_WIDTH, seriesColors } from "./theme.ts";
+import { bottomLegend, PANEL_WIDTH, seriesColors } from "./theme.ts";
 import { integer } from "../_validate.ts";
 import {
   type Figure,
@@ -435,7 +435,7 @@ function specOf(p: Prepared): VegaLiteSpec {
       type: "nominal",
       title: null,
       scale: { domain: names, range: seriesColors(names) },
-      legend: BOTTOM_LEGEND,
+      legend: bottomLegend(names),
     };
     const enc = {
       x: { field: "x", type: "quantitative", scale: xScale, title: p.xLabel },

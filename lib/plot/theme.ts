@@ -177,15 +177,22 @@ export const FIGURE_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({
 export const PANEL_WIDTH = 360;
 
 /**
- * The series legend of every chart: below the plot in two columns, so that it
- * adds height, not width.
+ * The series legend of every chart: below the plot, so that it adds height,
+ * not width; in two columns when every name is short enough for half a
+ * phone-width figure, else in one.
+ *
+ * @param names The series names in the legend.
+ * @returns A Vega-Lite legend definition.
  */
-export const BOTTOM_LEGEND: Readonly<Record<string, unknown>> = Object.freeze({
-  orient: "bottom",
-  direction: "horizontal",
-  columns: 2,
-  labelLimit: 180,
-});
+export function bottomLegend(names: readonly string[] = []): Record<string, unknown> {
+  const short = names.every((n) => String(n).length <= 16);
+  return {
+    orient: "bottom",
+    direction: "horizontal",
+    columns: short ? 2 : 1,
+    labelLimit: short ? 170 : 360,
+  };
+}
 
 /** The most pixels a row of panels may take before the next panel goes on a new row. */
 export const ROW_WIDTH = 460;
