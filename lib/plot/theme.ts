@@ -114,9 +114,10 @@ export function methodOf(name: string): Method | undefined {
 
 /**
  * The colour of each series of a figure, in the order given: a method's own
- * colour for a series named after a method (see {@link methodOf}), else the
- * next colour of {@link SERIES_PALETTE} that no other series of the figure
- * has. The same names always get the same colours.
+ * colour for a series named after a method (see {@link methodOf}; when two
+ * series name the same method, the first), else the next colour of
+ * {@link SERIES_PALETTE} that no other series of the figure has. The same
+ * names always get the same colours.
  *
  * @param names The series names, unique.
  * @returns One CSS colour per name.
@@ -130,15 +131,24 @@ export function methodOf(name: string): Method | undefined {
  * assert.equal(a, METHOD_COLORS.notesAdam);
  * assert.equal(b, METHOD_COLORS.adam);
  * assert.ok(c !== a && c !== b);
+ * // two runs of one method: two colours
+ * const [x, y] = seriesColors(["adam, constant η", "adam, cosine decay"]);
+ * assert.equal(x, METHOD_COLORS.adam);
+ * assert.notEqual(y, x);
  * ```
  */
 export function seriesColors(names: readonly string[]): string[] {
   if (!Array.isArray(names)) {
     throw new TypeError(`\`names\` must be an array of strings, got ${typeof names}`);
   }
+  // Two series of one method in a figure (say "adam, constant η" and "adam, cosine decay")
+  // must not share a colour: the first keeps the method's, the others take free ones.
+  const claimed = new Set<Method>();
   const fixed = names.map((n) => {
     const method = methodOf(String(n));
-    return method === undefined ? undefined : METHOD_COLORS[method];
+    if (method === undefined || claimed.has(method)) return undefined;
+    claimed.add(method);
+    return METHOD_COLORS[method];
   });
   const used = new Set(fixed.filter((c) => c !== undefined));
   const free = SERIES_PALETTE.filter((c) => !used.has(c));
