@@ -8,13 +8,29 @@
 export function show(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (typeof value === "function") return "a function";
   if (ArrayBuffer.isView(value) && "length" in value) {
     return `a ${value.constructor.name} of length ${value.length}`;
   }
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (value === null || value === undefined) return String(value);
+  if (typeof value === "object") {
+    const proto = Object.getPrototypeOf(value);
+    const name = proto?.constructor?.name;
+    if (proto !== null && proto !== Object.prototype && typeof name === "string" && name !== "") {
+      return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+    }
+    return "an object";
+  }
   return typeof value;
+}
+
+/** True for `{ ... }` literals and `Object.create(null)`: not arrays, class instances or functions. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function requireNumber(name: string, value: unknown, range: string): asserts value is number {
@@ -125,15 +141,36 @@ export function sameLength(
   }
 }
 
-/** Throws when an options object has a key the factory does not know (a typo would be silently ignored). */
-export function knownKeys(name: string, options: object, keys: readonly string[]): void {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`\`${name}\` options must be an object, got ${show(options)}`);
+/**
+ * The shared reader of options objects, called at the top of every factory and
+ * function that takes one. It refuses
+ * - an options object that is not a plain object (`null`, an array, a class
+ *   instance, a function, a number): `where` names the function;
+ * - a key the function does not know (a typo would be silently ignored);
+ * - an option set to `null`: only a missing or `undefined` option means its
+ *   default, so `{ lr: null }` is an error, not "use the default".
+ *
+ * @param where The function's name, e.g. `"sgd"`.
+ * @param options The value received as the options object.
+ * @param keys The options the function knows.
+ */
+export function knownKeys(where: string, options: unknown, keys: readonly string[]): void {
+  if (!isPlainObject(options)) {
+    throw new TypeError(
+      `\`${where}\` options must be a plain object such as { ${keys[0] ?? "key"}: ... }, got ${
+        show(options)
+      }`,
+    );
   }
   for (const key of Object.keys(options)) {
     if (!keys.includes(key)) {
       throw new TypeError(
-        `\`${name}\` has no option \`${key}\`; known options: ${keys.join(", ")}`,
+        `\`${where}\` has no option \`${key}\`; known options: ${keys.join(", ")}`,
+      );
+    }
+    if (options[key] === null) {
+      throw new TypeError(
+        `\`${key}\` must be left out (or undefined) to get its default, got null`,
       );
     }
   }

@@ -44,6 +44,7 @@
 
 export * from "./optim.ts";
 export * from "./schedules.ts";
+export * from "./plateau.ts";
 export * from "./analysis/mod.ts";
 export * from "./data/mod.ts";
 export * from "./problems/mod.ts";
@@ -51,3 +52,4 @@ export * from "./display/mod.ts";
 export * from "./plot/mod.ts";
 export * from "./network/mlp.ts";
 export * from "./train.ts";
+export * from "./exercise.ts";

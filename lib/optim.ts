@@ -34,7 +34,7 @@ export type {
   OptimizerState,
   Schedule,
 } from "./types.ts";
-export { chain, fuse, type FusedKernel } from "./transforms/chain.ts";
+export { chain, fuse, type FusedKernel, stateOf } from "./transforms/chain.ts";
 export * from "./transforms/scale.ts";
 export * from "./transforms/weight_decay.ts";
 export * from "./transforms/momentum.ts";

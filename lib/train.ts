@@ -9,6 +9,7 @@
 import type { Optimizer, OptimizerState, ScheduleFailure } from "./types.ts";
 import { bool, integer, knownKeys, nonNegative, show } from "./_validate.ts";
 import type { DataProblem, Problem } from "./problems/problem.ts";
+import type { PlateauController } from "./plateau.ts";
 import { isDataProblem } from "./problems/problem.ts";
 import { type Batch, minibatches, type MinibatchSampler } from "./data/minibatches.ts";
 import {
@@ -81,6 +82,15 @@ export interface TrainOptions {
    * accuracy when it has one, are recorded at every evaluation.
    */
   validation?: Problem;
+  /**
+   * A {@link reduceLrOnPlateau} controller, as PyTorch's `ReduceLROnPlateau`:
+   * build the optimizer with `lr: plateau.schedule`; the run resets the
+   * controller when it starts and tells it the validation loss (or, without
+   * a validation problem, the training loss) at every evaluation after the
+   * start, so later steps use the rate it decides. Schedules stay pure: the
+   * controller's schedule depends only on t and the losses observed before t.
+   */
+  plateau?: PlateauController;
   /**
    * The start point w_0 (copied; not modified).
    * @default {problem.startPoint()}
@@ -229,12 +239,13 @@ export interface TrainingRun {
 }
 
 /**
- * The learning rate η_t of the step an optimizer's state was last prepared for:
- * the `lr` field of the first building block whose state has a numeric one
- * (`scaleByLearningRate`, `scaleByNormAdadelta`). Read after a step, it is that
- * step's η_t, with schedules evaluated.
+ * The learning rate η_t of the step an optimizer's state was last prepared for,
+ * as the optimizer's learning-rate blocks report it (`scaleByLearningRate`,
+ * `scaleByNormAdadelta`: see `Optimizer.learningRate`). Read after a step, it
+ * is that step's η_t, with schedules evaluated.
  *
- * @param state An optimizer's state.
+ * @param optimizer The optimizer.
+ * @param state A state made by its `init`.
  * @returns η_t, or `undefined` when no block keeps a learning rate.
  *
  * @example
@@ -246,21 +257,17 @@ export interface TrainingRun {
  * const w = new Float64Array([1]);
  * const state = opt.init(w);
  * for (let t = 0; t < 3; t++) opt.step(w, new Float64Array([1]), state);
- * assert.equal(currentLearningRate(state), 0.05); // step t = 2
+ * assert.equal(currentLearningRate(opt, state), 0.05); // step t = 2
  * ```
  */
-export function currentLearningRate(state: OptimizerState): number | undefined {
-  if (!state || !Array.isArray(state.inner)) {
-    throw new TypeError(`\`state\` must be an optimizer state, got ${show(state)}`);
+export function currentLearningRate(
+  optimizer: Optimizer,
+  state: OptimizerState,
+): number | undefined {
+  if (!optimizer || typeof optimizer !== "object" || typeof optimizer.step !== "function") {
+    throw new TypeError(`\`optimizer\` must be an Optimizer, got ${show(optimizer)}`);
   }
-  const k = lrIndex(state);
-  return k < 0 ? undefined : (state.inner[k] as { lr: number }).lr;
-}
-
-function lrIndex(state: OptimizerState): number {
-  return state.inner.findIndex((s) =>
-    s !== null && typeof s === "object" && typeof (s as { lr?: unknown }).lr === "number"
-  );
+  return optimizer.learningRate?.(state);
 }
 
 function checkProblem(problem: unknown, name = "problem"): Problem {
@@ -328,6 +335,7 @@ interface Plan {
   data: DataProblem | null;
   every: number | "epoch";
   validation: Problem | null;
+  plateau: PlateauController | null;
   w: Float64Array;
   loss0: number;
   maxLoss: number;
@@ -346,20 +354,16 @@ const TRAIN_KEYS = [
   "dropLast",
   "evaluate",
   "validation",
+  "plateau",
   "start",
   "recordParams",
   "maxLoss",
   "name",
 ] as const;
 
-/** Reads an option: only `undefined` (or a missing key) means the default; `null` is refused. */
+/** An option's value, or `fallback` when it is left out (knownKeys has refused `null`). */
 function option<T>(options: TrainOptions, key: keyof TrainOptions, fallback: T): unknown {
   const value = options[key];
-  if (value === null) {
-    throw new TypeError(
-      `\`${key}\` must be left out (or undefined) to get its default, got null`,
-    );
-  }
   return value === undefined ? fallback : value;
 }
 
@@ -367,14 +371,12 @@ function plan(
   problem: unknown,
   optimizer: unknown,
   options: TrainOptions,
+  where: string,
   keys: readonly string[],
 ): Plan {
   const p = checkProblem(problem);
   const opt = checkOptimizer(optimizer);
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`\`train\` options must be an object, got ${show(options)}`);
-  }
-  knownKeys("train", options, keys);
+  knownKeys(where, options, keys);
   const d = p.dim;
   const tol = nonNegative("tol", option(options, "tol", 0));
   const recordParams = bool("recordParams", option(options, "recordParams", d <= 2));
@@ -450,6 +452,17 @@ function plan(
     }
   }
 
+  const plateauOption = option(options, "plateau", null) as PlateauController | null;
+  if (
+    plateauOption !== null &&
+    (typeof plateauOption !== "object" || typeof plateauOption.observe !== "function" ||
+      typeof plateauOption.reset !== "function")
+  ) {
+    throw new TypeError(
+      `\`plateau\` must be a controller from reduceLrOnPlateau, got ${show(plateauOption)}`,
+    );
+  }
+
   const w = startPoint(p, options.start);
   const loss0 = p.loss(w);
   if (!Number.isFinite(loss0)) {
@@ -476,6 +489,7 @@ function plan(
     data,
     every,
     validation,
+    plateau: plateauOption,
     w,
     loss0,
     maxLoss,
@@ -500,6 +514,7 @@ function* run(plan: Plan): Generator<Checkpoint, TrainingRun, void> {
   const { p, opt, maxSteps, tol, sampler, data, every, validation, w, maxLoss } = plan;
   const d = p.dim;
   const started = performance.now();
+  plan.plateau?.reset();
   const state = opt.init(w);
   const g = new Float64Array(d);
   const prev = new Float64Array(d);
@@ -543,6 +558,8 @@ function* run(plan: Plan): Generator<Checkpoint, TrainingRun, void> {
       validationLoss.push(report.validationLoss = v.loss);
       if (v.accuracy !== undefined) validationAcc.push(report.validationAccuracy = v.accuracy);
     }
+    // as torch's loop, which calls scheduler.step(loss) after each epoch, never before the first
+    if (plan.plateau !== null && t >= 1) plan.plateau.observe(t, report.validationLoss ?? L);
     return { step: t, report };
   };
 
@@ -661,7 +678,7 @@ function* run(plan: Plan): Generator<Checkpoint, TrainingRun, void> {
     if (batchLoss) batchLoss[t] = bl;
     gradNorm[t] = Math.sqrt(gg);
     stepNorm[t] = sn;
-    lr[t] = currentLearningRate(state) ?? NaN;
+    lr[t] = currentLearningRate(opt, state) ?? NaN;
     if (params) params.set(w, (t + 1) * d);
     time[t] = elapsed;
     steps = t + 1;
@@ -786,7 +803,7 @@ export function train(
   optimizer: Optimizer,
   options: TrainOptions = {},
 ): TrainingRun {
-  const steps = run(plan(problem, optimizer, options, TRAIN_KEYS));
+  const steps = run(plan(problem, optimizer, options, "train", TRAIN_KEYS));
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
@@ -824,9 +841,7 @@ export async function trainLive(
   optimizer: Optimizer,
   options: TrainLiveOptions = {},
 ): Promise<TrainingRun> {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`\`trainLive\` options must be an object, got ${show(options)}`);
-  }
+  knownKeys("trainLive", options, [...TRAIN_KEYS, "progress"]);
   const { progress = "auto", ...rest } = options;
   if (!["auto", "jupyter", "lines", "none"].includes(progress as string)) {
     throw new TypeError(
@@ -835,7 +850,7 @@ export async function trainLive(
   }
   const target = progress === "auto" ? autoProgressTarget() : progress;
   const sink = new Progress(target);
-  const steps = run(plan(problem, optimizer, rest, TRAIN_KEYS));
+  const steps = run(plan(problem, optimizer, rest, "trainLive", TRAIN_KEYS));
   let last: ProgressReport | null = null;
   for (;;) {
     const next = steps.next();

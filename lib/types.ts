@@ -40,7 +40,12 @@ export interface GradientTransformation<S = unknown> {
   readonly wholeVector?: boolean;
   /** A fresh state for parameters shaped like `params`. */
   init(params: Float64Array): S;
-  /** Called once per step with the 0-based step index `t`, before any `update`. */
+  /**
+   * Called once per step with the 0-based step index `t`, before any `update`.
+   * A block that assigns fields of its state (not only entries of its
+   * buffers) assigns them here, so that a step on a frozen state fails
+   * before any parameter is touched.
+   */
   prepare?(state: S, t: number): void;
   /**
    * Transforms the block `u` in place. `u[k]` is the update of coordinate
@@ -50,6 +55,11 @@ export interface GradientTransformation<S = unknown> {
    * transformation that reads other coordinates must set `wholeVector`.
    */
   update(u: Float64Array, lo: number, hi: number, state: S, params: Float64Array): void;
+  /**
+   * For a block that multiplies the update by a learning rate: the η_t its
+   * state holds, i.e. that of the step it was last prepared for.
+   */
+  learningRate?(state: S): number;
 }
 
 /** The state of an {@link Optimizer}: the step count plus one state per building block. */
@@ -69,9 +79,9 @@ export interface OptimizerState {
   /** Scratch space for one block of updates (reused; never reallocated). */
   readonly scratch: Float64Array;
   /**
-   * Set when a step met a non-finite gradient entry and stopped part-way,
-   * after it had updated the coordinates before it: why this state can no
-   * longer be used. Further steps throw; make a fresh state with `init`.
+   * Set when a step met a non-finite entry of `grads` or `params` after it had
+   * already updated some coordinates (see `rejectEntry`): why this state can
+   * no longer be used. Further steps throw; make a fresh state with `init`.
    */
   failed?: string;
 }
@@ -88,10 +98,17 @@ export interface Optimizer {
   /** A fresh state for `params` (not modified). */
   init(params: Float64Array): OptimizerState;
   /**
+   * The learning rate η_t of the step `state` was last prepared for (after a
+   * step: that step's), read from the blocks that report one (their product
+   * if several do), or `undefined` when no block has a learning rate.
+   * Every optimizer made by `chain` or `fuse` has it.
+   */
+  learningRate?(state: OptimizerState): number | undefined;
+  /**
    * One step: `params ← params − update(grads)`, in place. A non-finite
-   * gradient entry throws a `RangeError` naming it; the coordinates before it
-   * have then been updated, so the state is marked `failed` and refuses
-   * further steps (see `rejectGradient`).
+   * entry of `grads` or `params` throws a `RangeError` naming it and saying
+   * what the step had already updated; when that is something, the state is
+   * marked `failed` and refuses further steps (see `rejectEntry`).
    */
   step(params: Float64Array, grads: Float64Array, state: OptimizerState): void;
 }
@@ -122,12 +139,17 @@ export interface ScheduleFailure {
 
 /**
  * The learning rate for step `t`: `lr` itself, or `lr(t)` for a schedule.
- * A schedule that returns anything but a finite number ≥ 0 is an error: a
- * `TypeError` for a value that is not a number, a `RangeError` for one that is;
- * its `cause` is a {@link ScheduleFailure}.
+ * `lr` must be a number > 0 or a function and `t` an integer ≥ 0; a schedule
+ * that returns anything but a finite number ≥ 0 is an error: a `TypeError`
+ * for a value that is not a number, a `RangeError` for one that is; its
+ * `cause` is a {@link ScheduleFailure}.
  */
 export function learningRateAt(lr: LearningRate, t: number, name = "lr"): number {
-  if (typeof lr === "number") return lr;
+  if (typeof t !== "number" || !(Number.isInteger(t) && t >= 0)) {
+    const message = `\`t\` must be an integer >= 0, got ${show(t)}`;
+    throw typeof t === "number" ? new RangeError(message) : new TypeError(message);
+  }
+  if (typeof lr !== "function") return checkLearningRate(name, lr) as number;
   const value = lr(t);
   if (typeof value !== "number" || !(Number.isFinite(value) && value >= 0)) {
     const message = `schedule \`${name}\` must return a finite number >= 0, got ${

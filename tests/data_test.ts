@@ -158,6 +158,21 @@ Deno.test("createRng", async (t) => {
     assert.throws(() => r.shuffle(null as never), TypeError);
     assert.throws(() => r.permutation(-1), /`n` must be an integer >= 0/);
   });
+  await t.step(
+    "shuffling a frozen array is refused before any draw: array and stream unchanged",
+    () => {
+      const frozen = Object.freeze([1, 2, 3, 4]);
+      const r = createRng(7);
+      assert.throws(
+        () => r.shuffle(frozen as unknown as number[]),
+        /`array` must be writable to be shuffled in place, got a frozen array of length 4/,
+      );
+      assert.deepEqual(frozen, [1, 2, 3, 4]);
+      assert.equal(r.next(), createRng(7).next());
+      // one entry or none: nothing to swap, so a frozen array is fine
+      assert.deepEqual(createRng(7).shuffle(Object.freeze([5]) as unknown as number[]), [5]);
+    },
+  );
 });
 
 Deno.test("minibatches", async (t) => {

@@ -210,7 +210,7 @@ Deno.test("formula and displayUnits: math as Markdown", async (t) => {
     assert.throws(() => displayUnits([]), /at least one rule/);
     assert.throws(
       () => displayUnits({ rule: "x" } as never),
-      /`analysis\[0\]` must be a result of updateUnits/,
+      /`analysis` must be a result of updateUnits/,
     );
   });
 });
@@ -397,7 +397,7 @@ Deno.test("bad input to the display and plot helpers: named errors with the valu
       "weightsTable: ragged",
       () => weightsTable({ a: [1], b: [1, 2] }),
       RangeError,
-      /one length, got a: 1, b: 2/,
+      /`b` in `weights` must have the length of `a` \(1\), got length 2/,
     ],
     ["formula: unknown option", () => formula("x", { txt: "x" } as never), TypeError, /txt/],
     [

@@ -49,7 +49,10 @@ Deno.test("lrRangeTest: same seed, same curve; bad input refused", () => {
     [{ batchSize: 10, steps: 1 }, /`steps` must be an integer >= 2, got 1/],
     [{ batchSize: 10, smoothing: 1 }, /`smoothing` must be a number in \[0, 1\), got 1/],
     [{ batchSize: 10, stopFactor: 1 }, /`stopFactor` must be > 1, got 1/],
-    [{ batchSize: 10, seed: null }, /`seed` must be left out to get its default, got null/],
+    [
+      { batchSize: 10, seed: null },
+      /`seed` must be left out \(or undefined\) to get its default, got null/,
+    ],
     [{ batchSize: 0 }, /batchSize/],
     [{ batchSize: 10, start: [0, 0, 0] }, /`start` must be a Float64Array of length 4/],
     [{ batchSize: 10, minLr: 1e3, maxLr: 1e9 }, /lower `minLr` \(1000\)/],

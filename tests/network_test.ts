@@ -163,7 +163,7 @@ Deno.test("withData: the same network on other samples", () => {
 Deno.test("mlp refuses bad input with named errors", () => {
   const data = randomData(6, 2, 2, 1);
   const cases: [unknown, RegExp][] = [
-    [null, /`mlp` options must be an object/],
+    [null, /`mlp` options must be a plain object/],
     [{ data, hidden: [0] }, /`hidden\[0\]` must be an integer >= 1, got 0/],
     [{ data, hidden: [2.5] }, /`hidden\[0\]` must be an integer >= 1, got 2.5/],
     [{ data, hidden: 3 }, /`hidden` must be an array of layer sizes.*got 3/],

@@ -121,7 +121,7 @@ Deno.test("train's new options refuse bad values", () => {
       /`maxSteps` must be left out \(or undefined\) to get its default, got null/,
     ],
     [{ tol: null }, /`tol` must be left out/],
-    [[], /`train` options must be an object, got an array of length 0/],
+    [[], /`train` options must be a plain object.*got an array of length 0/],
   ];
   for (const [options, message] of cases) {
     assert.throws(() => train(problem, sgd({ lr: 0.1 }), options as never), message);
@@ -153,5 +153,31 @@ Deno.test("trainLive: the same record as train, and a line per evaluation", asyn
   await assert.rejects(
     trainLive(net, adam({ lr: 0.02 }), { ...options, progress: "bar" as never }),
     /`progress` must be "auto", "jupyter", "lines" or "none", got "bar"/,
+  );
+});
+
+Deno.test("train with a ReduceLROnPlateau controller: the rate follows the evaluated losses", async () => {
+  const { reduceLrOnPlateau } = await import("@better-gradients/lib");
+  // an epoch counts as progress only if it cuts the best loss by half: η is cut often
+  const plateau = reduceLrOnPlateau({ lr: 0.5, factor: 0.1, patience: 0, threshold: 0.5 });
+  const options = { batchSize: 30, epochs: 8, shuffle: true, seed: 4, validation: val, plateau };
+  const run = train(net, sgd({ lr: plateau.schedule }), options);
+  const perEpoch = run.lr.filter((_, t) => t % 3 === 0);
+  assert.equal(perEpoch[0], 0.5);
+  assert.ok(perEpoch.some((lr) => lr < 0.5), `rates per epoch: ${perEpoch}`);
+  // the rate changes only at an evaluation: after a worse validation loss than the best so far
+  const v = run.validation!.loss;
+  for (let e = 1; e < 8; e++) {
+    const before = run.lr[3 * e - 1], after = run.lr[3 * e];
+    const best = Math.min(...v.subarray(1, e));
+    if (after < before) assert.ok(v[e] > best * 0.5, `epoch ${e}: cut without a plateau`);
+    else assert.equal(after, before);
+  }
+  // the run resets the controller: running again gives the same record
+  const again = train(net, sgd({ lr: plateau.schedule }), options);
+  assert.deepEqual(again.lr, run.lr);
+  assert.throws(
+    () => train(net, sgd({ lr: 0.1 }), { plateau: {} as never }),
+    /`plateau` must be a controller from reduceLrOnPlateau, got an object/,
   );
 });

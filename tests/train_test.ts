@@ -9,6 +9,7 @@ import {
   currentLearningRate,
   d2lQuadratic,
   gradientDescent,
+  type GradientTransformation,
   inversePower,
   linearRegression,
   maxStableLearningRate,
@@ -21,6 +22,7 @@ import {
   quadraticForm,
   rosenbrock,
   scale,
+  scaleByLearningRate,
   train,
   type TrainingRun,
 } from "@better-gradients/lib";
@@ -327,15 +329,41 @@ Deno.test("currentLearningRate", async (t) => {
     const opt = gradientDescent({ lr: (s: number) => 1 / (s + 1) });
     const w = Float64Array.of(0);
     const state = opt.init(w);
-    assert.equal(currentLearningRate(state), 1);
+    assert.equal(currentLearningRate(opt, state), 1);
     opt.step(w, Float64Array.of(1), state);
     opt.step(w, Float64Array.of(1), state);
-    assert.equal(currentLearningRate(state), 0.5);
+    assert.equal(currentLearningRate(opt, state), 0.5);
   });
-  await t.step("undefined without a learning rate; a bad state throws", () => {
+  await t.step("undefined without a learning rate; a bad state or optimizer throws", () => {
     const opt: Optimizer = chain("plain", scale(1));
-    assert.equal(currentLearningRate(opt.init(Float64Array.of(0))), undefined);
-    assert.throws(() => currentLearningRate({} as never), /`state` must be an optimizer state/);
+    assert.equal(currentLearningRate(opt, opt.init(Float64Array.of(0))), undefined);
+    assert.throws(() => currentLearningRate(opt, {} as never), /`state` must come from/);
+    assert.throws(
+      () => currentLearningRate({} as never, opt.init(Float64Array.of(0))),
+      /`optimizer`/,
+    );
+  });
+  await t.step("found by the block, not by a field called lr", () => {
+    // A block whose state has a numeric `lr` field but no learning rate is not read,
+    // and the learning-rate block is found wherever it sits in the chain.
+    const decoy: GradientTransformation<{ lr: number }> = {
+      name: "decoy",
+      init: () => ({ lr: 123 }),
+      update() {},
+    };
+    const opt = chain("decoyed", decoy, scaleByLearningRate(0.25));
+    const state = opt.init(Float64Array.of(0));
+    assert.equal(currentLearningRate(opt, state), 0.25);
+    const only = chain("decoy only", decoy);
+    assert.equal(currentLearningRate(only, only.init(Float64Array.of(0))), undefined);
+  });
+  await t.step("another optimizer's state is refused", () => {
+    const a = gradientDescent({ lr: 0.1 });
+    const b = gradientDescent({ lr: 0.2 });
+    assert.throws(
+      () => currentLearningRate(a, b.init(Float64Array.of(0))),
+      /init\(\) of this optimizer/,
+    );
   });
 });
 

@@ -28,6 +28,7 @@ import {
   scaleByNormAdadelta,
   scaleByNormRms,
   scaleByRms,
+  stateOf,
 } from "@better-gradients/lib";
 // Internals, not exported from lib/mod.ts.
 import { beginStep, BLOCK_SIZE } from "../lib/transforms/chain.ts";
@@ -627,5 +628,85 @@ Deno.test("beginStep and fuse", async (t) => {
     assert.throws(() => fast.step(vec(0), vec(1), state), RangeError);
     assert.equal(called, 0);
     assert.equal(state.count, 0);
+  });
+});
+
+Deno.test("stateOf finds a block's state by the block", async (t) => {
+  await t.step("wherever the options put the block", () => {
+    const trace = momentum({ decay: 0.5 });
+    for (
+      const opt of [
+        chain("a", trace, scaleByLearningRate(1)),
+        chain("b", addDecayedWeights(0.1), scale(2), trace, scaleByLearningRate(1)),
+      ]
+    ) {
+      const buffer = stateOf(opt, trace);
+      const w = vec(1, 1);
+      const state = opt.init(w);
+      opt.step(w, vec(1, 2), state);
+      assert.equal(buffer(state), state.inner[opt.transforms.indexOf(trace)]);
+      assert.ok(buffer(state).buf[1] > 0, opt.name);
+    }
+  });
+  await t.step("refuses a block that is not in the chain, or is in it twice", () => {
+    const lr = scaleByLearningRate(1);
+    const opt = chain("gd", lr);
+    assert.throws(
+      () => stateOf(opt, scale(1)),
+      (e: unknown) =>
+        e instanceof RangeError && e.message.includes("`block`") &&
+        e.message.includes("scaleByLearningRate") && e.message.includes("got scale"),
+    );
+    const twice = scale(0.5);
+    assert.throws(
+      () => stateOf(chain("twice", twice, twice), twice),
+      (e: unknown) => e instanceof RangeError && e.message.includes("more than once"),
+    );
+    assert.throws(() => stateOf({} as never, lr), TypeError);
+  });
+  await t.step("refuses a state another optimizer made", () => {
+    const lr = scaleByLearningRate(1);
+    const a = chain("a", lr), b = chain("b", lr);
+    const read = stateOf(a, lr);
+    assert.throws(
+      () => read(b.init(vec(0))),
+      (e: unknown) =>
+        e instanceof TypeError && e.message.includes("`state`") && e.message.includes("a #"),
+    );
+    assert.throws(() => read(null as never), TypeError);
+    assert.equal(read(a.init(vec(0))).lr, 1);
+  });
+});
+
+Deno.test("an optimizer reports η_t by its learning-rate blocks", async (t) => {
+  await t.step("the block's η_t, schedules evaluated; a fused step reports the same", () => {
+    const eta = scaleByLearningRate((s) => 1 / (s + 1));
+    const gd = chain("gd", momentum({ decay: 0.9 }), eta);
+    const rate = stateOf(gd, eta);
+    const fast = fuse(gd, (w, g, state) => {
+      for (let i = 0; i < w.length; i++) w[i] -= rate(state).lr * g[i];
+    });
+    const w = vec(0);
+    const state = gd.init(w);
+    assert.equal(gd.learningRate!(state), 1);
+    fast.step(w, vec(1), state);
+    fast.step(w, vec(1), state);
+    assert.equal(fast.learningRate!(state), 0.5);
+    assert.equal(gd.learningRate!(state), 0.5);
+  });
+  await t.step("the product of several, undefined for none, the notes' AdaDelta's own η", () => {
+    const two = chain("two", scaleByLearningRate(0.5), scale(3), scaleByLearningRate(0.25));
+    assert.equal(two.learningRate!(two.init(vec(0))), 0.125);
+    const none = chain("none", scale(3));
+    assert.equal(none.learningRate!(none.init(vec(0))), undefined);
+    const nad = chain(
+      "nad",
+      scaleByNormAdadelta({ lr: (s) => 2 ** -s, decay: 0.9, eps1: 1e-6, eps2: 1e-6 }),
+    );
+    const w = vec(1);
+    const state = nad.init(w);
+    nad.step(w, vec(1), state);
+    nad.step(w, vec(1), state);
+    assert.equal(nad.learningRate!(state), 0.5);
   });
 });

@@ -25,6 +25,7 @@ import {
   notesRmsprop,
   notesWeightDecay,
   type Optimizer,
+  type OptimizerState,
   rmsprop,
   scale,
   scaleByAdadelta,
@@ -38,6 +39,9 @@ import {
   sgd,
   stepDecay,
 } from "@better-gradients/lib";
+// Internals, not exported from lib/mod.ts.
+import { BLOCK_SIZE } from "../lib/transforms/chain.ts";
+import { learningRateAt } from "../lib/types.ts";
 
 /** Lets a test pass values the types forbid. */
 // deno-lint-ignore no-explicit-any
@@ -48,7 +52,8 @@ function shown(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (value === null || value === undefined) return String(value);
+  if (value === null || value === undefined || typeof value === "boolean") return String(value);
+  if (typeof value === "object") return "an object";
   return typeof value;
 }
 
@@ -120,7 +125,7 @@ async function checkRows(t: Deno.TestContext, label: string, rows: Row[]): Promi
   for (const row of rows) {
     await t.step(`${label}: \`${row.param}\``, () => {
       const { range, ranged, typed } = KINDS[row.kind];
-      const types = row.required ? [...typed, undefined, null] : typed;
+      const types = row.required ? [...typed, undefined] : typed;
       for (const v of ranged) {
         rejects(
           () => row.make(v),
@@ -137,6 +142,13 @@ async function checkRows(t: Deno.TestContext, label: string, rows: Row[]): Promi
           `${label} ${row.param} = ${shown(v)}`,
         );
       }
+      // null never means "the default": the options reader refuses it for every option
+      rejects(
+        () => row.make(null),
+        TypeError,
+        [`\`${row.param}\``, "got null"],
+        `${label} ${row.param} = null`,
+      );
     });
   }
 }
@@ -159,8 +171,12 @@ async function checkOptions(
     }
   });
   await t.step(`${name}: options that are not an object`, () => {
-    for (const v of [5, "lr", true, null]) {
-      rejects(() => make(v), TypeError, [`\`${name}\``, "must be an object", `got ${shown(v)}`]);
+    for (const v of [5, "lr", true, null, [], new Date(0), () => valid]) {
+      rejects(() => make(v), TypeError, [
+        `\`${name}\``,
+        "must be a plain object",
+        `got ${v instanceof Date ? "a Date" : typeof v === "function" ? "a function" : shown(v)}`,
+      ]);
     }
   });
 }
@@ -862,40 +878,225 @@ Deno.test("step refuses a state made by another optimizer", async (t) => {
   });
 });
 
-Deno.test("a non-finite gradient stops the step at that entry and retires the state", async (t) => {
-  const n = 2048 * 2 + 9; // several chain blocks
+Deno.test("step refuses a tampered state before it touches anything", async (t) => {
   for (const [name, make] of OPTIMIZERS) {
     await t.step(name, () => {
-      for (const badValue of [NaN, Infinity, -Infinity]) {
-        for (const at of [0, 1, 2047, 2048, n - 1]) {
-          const opt = make();
-          const w = new Float64Array(n).map((_, i) => Math.cos(i));
-          const state = opt.init(w);
-          const g = new Float64Array(n).map((_, i) => Math.sin(i) + 0.1);
-          opt.step(w, g, state); // a good step first: the state is not fresh
-          const wBefore = w.slice();
-          const gBad = g.slice();
-          gBad[at] = badValue;
-          rejects(
-            () => opt.step(w, gBad, state),
-            RangeError,
-            [`\`grads[${at}]\``, "finite number", `got ${shown(badValue)}`, "step 1"],
-            `${name} grads[${at}] = ${badValue}`,
-          );
-          // Nothing at or after the bad entry changed; params stay finite; the count stays.
-          for (let i = at; i < n; i++) {
-            assert.ok(Object.is(w[i], wBefore[i]), `${name}: w[${i}] changed (bad entry ${at})`);
+      const opt = make();
+      const w = new Float64Array([1, -2, 3]);
+      const g = new Float64Array([0.1, 0.2, 0.3]);
+      const state = opt.init(w);
+      opt.step(w, g, state);
+      const wBefore = w.slice();
+      const stateBefore = structuredClone(state);
+      for (const count of [NaN, -1, 1.5, Infinity]) {
+        state.count = count;
+        rejects(() => opt.step(w, g, state), RangeError, [
+          "`state.count`",
+          "integer >= 0",
+          `got ${shown(count)}`,
+        ], `${name}: count ${count}`);
+        assert.deepEqual(w, wBefore, `${name}: params changed with count ${count}`);
+      }
+      state.count = 1;
+      assert.deepEqual(state, stateBefore, `${name}: a refused count changed the state`);
+      // A block that writes fields of its state does so in prepare: freezing its state is refused.
+      const j = opt.transforms.findIndex((tr, k) =>
+        typeof tr.prepare === "function" && state.inner[k] !== null &&
+        typeof state.inner[k] === "object"
+      );
+      assert.ok(j >= 0, `${name}: no block with a prepared state`);
+      {
+        const saved = state.inner[j];
+        state.inner[j] = Object.freeze({ ...(saved as object) });
+        rejects(() => opt.step(w, g, state), TypeError, [
+          `\`state.inner[${j}]\``,
+          opt.transforms[j].name,
+          "frozen",
+        ], `${name}: frozen block state`);
+        assert.deepEqual(w, wBefore, `${name}: params changed with a frozen block state`);
+        state.inner[j] = saved;
+      }
+      {
+        // The chain walks its scratch block by block: a replaced one is refused (by either step).
+        const scratch = state.scratch;
+        for (const v of [new Float64Array(0), new Float64Array(2), null]) {
+          (state as { scratch: unknown }).scratch = v;
+          rejects(() => opt.step(w, g, state), TypeError, [
+            "`state.scratch`",
+            "init()",
+            `got ${v === null ? "null" : `a Float64Array of length ${v.length}`}`,
+          ], name);
+        }
+        (state as { scratch: unknown }).scratch = scratch;
+        assert.deepEqual(w, wBefore, `${name}: params changed with a replaced scratch`);
+      }
+      Object.freeze(state);
+      rejects(() => opt.step(w, g, state), TypeError, ["`state`", "writable", "frozen"], name);
+      assert.deepEqual(w, wBefore, `${name}: params changed with a frozen state`);
+      assert.deepEqual(state, stateBefore, `${name}: a frozen state changed`);
+      // A working copy of the same state still steps.
+      const copy = { ...structuredClone(state) };
+      opt.step(w, g, copy);
+      assert.equal(copy.count, 2);
+    });
+  }
+});
+
+Deno.test("learningRateAt refuses a bad rate or step index", () => {
+  for (const lr of [NaN, -1, 0, Infinity]) {
+    rejects(() => learningRateAt(lr, 0), RangeError, ["`lr`", "> 0", `got ${shown(lr)}`]);
+  }
+  for (const lr of ["0.1", null, undefined]) {
+    rejects(() => learningRateAt(bad(lr), 0), TypeError, ["`lr`", `got ${shown(lr)}`]);
+  }
+  for (const t of [NaN, -1, 0.5, Infinity]) {
+    rejects(() => learningRateAt(0.1, t), RangeError, ["`t`", "integer >= 0", `got ${shown(t)}`]);
+    rejects(() => learningRateAt(() => 0.1, t), RangeError, ["`t`", "integer >= 0"]);
+  }
+  rejects(() => learningRateAt(0.1, bad("1")), TypeError, ["`t`", 'got "1"']);
+  assert.equal(learningRateAt(0.1, 3), 0.1);
+  assert.equal(learningRateAt((t) => 1 / (t + 1), 3), 0.25);
+});
+
+/** How a step of each optimizer in OPTIMIZERS walks the coordinates. */
+const WALK: Record<string, "fused" | "blocks" | "whole"> = {
+  gradientDescent: "blocks",
+  notesMomentum: "blocks",
+  notesWeightDecay: "blocks",
+  notesRmsprop: "whole",
+  notesAdadelta: "whole",
+  notesAdam: "blocks",
+  sgd: "fused",
+  "sgd (chain)": "blocks",
+  rmsprop: "fused",
+  "rmsprop (chain)": "blocks",
+  adadelta: "blocks",
+  adam: "fused",
+  "adam (chain)": "blocks",
+  adamw: "fused",
+  "adamw (chain)": "blocks",
+  adagrad: "blocks",
+};
+
+/** Copies of every per-coordinate buffer (a Float64Array of length n) in a state, by path. */
+function buffers(state: OptimizerState, n: number): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  state.inner.forEach((s, j) => {
+    if (s === null || typeof s !== "object") return;
+    for (const [key, value] of Object.entries(s)) {
+      if (value instanceof Float64Array && value.length === n) {
+        out.set(`${j}.${key}`, value.slice());
+      }
+    }
+  });
+  return out;
+}
+
+/** The scalars of a state's blocks that a step accumulates (not those `prepare` recomputes). */
+function sums(state: OptimizerState): number[] {
+  return state.inner.flatMap((s) =>
+    s !== null && typeof s === "object" && "nu" in s && typeof s.nu === "number"
+      ? [s.nu, (s as { delta?: number }).delta ?? 0]
+      : []
+  );
+}
+
+Deno.test("a non-finite gradient or parameter stops the step and says exactly what it updated", async (t) => {
+  const n = BLOCK_SIZE * 2 + 9; // several chain blocks and a ragged last one
+  const good = () => new Float64Array(n).map((_, i) => Math.sin(i) + 0.1);
+  const start = () => new Float64Array(n).map((_, i) => Math.cos(i));
+  for (const [name, make] of OPTIMIZERS) {
+    await t.step(name, () => {
+      assert.ok(name in WALK, `${name}: say how its step walks the coordinates`);
+      for (const which of ["grads", "params"] as const) {
+        for (const badValue of [NaN, Infinity, -Infinity]) {
+          for (const at of [0, 1, BLOCK_SIZE - 1, BLOCK_SIZE, BLOCK_SIZE + 500, n - 1]) {
+            const label = `${name}: ${which}[${at}] = ${badValue}`;
+            const updated = WALK[name] === "fused"
+              ? at
+              : WALK[name] === "blocks"
+              ? at - (at % BLOCK_SIZE)
+              : 0;
+            const opt = make();
+            // The same run without the bad entry, on a twin state.
+            const w = start(), twin = start();
+            const state = opt.init(w), twinState = opt.init(twin);
+            const g = good();
+            opt.step(w, g, state); // a good step first: the state is not fresh
+            opt.step(twin, g, twinState);
+            const before = buffers(state, n);
+            const sumsBefore = sums(state);
+            const wGood = w.slice();
+            const wIn = w.slice();
+            const gIn = g.slice();
+            if (which === "grads") gIn[at] = badValue;
+            else wIn[at] = badValue;
+            w.set(wIn);
+            opt.step(twin, g, twinState);
+            const parts = [
+              `\`${which}[${at}]\``,
+              "finite number",
+              `got ${shown(badValue)}`,
+              "step 1",
+            ];
+            if (updated === 0) parts.push("nothing was updated");
+            else {
+              parts.push(
+                updated === 1 ? "coordinate 0 of params" : `coordinates 0 to ${updated - 1}`,
+              );
+              parts.push(
+                updated === n - 1
+                  ? `coordinate ${n - 1} had not`
+                  : `coordinates ${updated} to ${n - 1} had not`,
+                "init()",
+              );
+            }
+            rejects(() => opt.step(w, gIn, state), RangeError, parts, label);
+            // Coordinates before `updated` took the full step, the others did not move.
+            const after = buffers(state, n);
+            const twinBuffers = buffers(twinState, n);
+            for (let i = 0; i < n; i++) {
+              const expected = i < updated ? twin[i] : wIn[i];
+              if (!Object.is(w[i], expected)) {
+                assert.fail(
+                  `${label}: w[${i}] is ${w[i]}, expected ${expected} (updated ${updated})`,
+                );
+              }
+              for (const [key, buf] of after) {
+                const want = i < updated ? twinBuffers.get(key)![i] : before.get(key)![i];
+                if (!Object.is(buf[i], want)) {
+                  assert.fail(`${label}: buffer ${key}[${i}] is ${buf[i]}, expected ${want}`);
+                }
+              }
+            }
+            assert.equal(state.count, 1, `${label}: count`);
+            if (updated === 0) {
+              // Nothing changed, so the state can still be used, as if the refused step never was.
+              assert.equal(state.failed, undefined, `${label}: state marked failed`);
+              assert.deepEqual(sums(state), sumsBefore, `${label}: accumulated scalars changed`);
+              w.set(wGood);
+              opt.step(w, g, state);
+              assert.deepEqual(w, twin, `${label}: the next good step differs from the twin's`);
+              assert.deepEqual(
+                buffers(state, n),
+                twinBuffers,
+                `${label}: buffers differ from the twin's`,
+              );
+              assert.deepEqual(
+                sums(state),
+                sums(twinState),
+                `${label}: sums differ from the twin's`,
+              );
+              continue;
+            }
+            assert.match(state.failed ?? "", new RegExp(`${which}\\[${at}\\]`), label);
+            rejects(
+              () => opt.step(w, g, state),
+              RangeError,
+              ["`state` can no longer be used", `${which}[${at}]`, "init()"],
+              `${label}: step after a failed step`,
+            );
           }
-          assert.ok(w.every(Number.isFinite), `${name}: a parameter became non-finite`);
-          assert.equal(state.count, 1);
-          assert.match(state.failed ?? "", new RegExp(`grads\\[${at}\\]`));
-          // The state is retired: every further step says so and points at init().
-          rejects(
-            () => opt.step(w, g, state),
-            RangeError,
-            ["`state` can no longer be used", "init()"],
-            `${name}: step after a failed step`,
-          );
         }
       }
     });

@@ -90,6 +90,11 @@ export interface NotebookError {
   cell: number | null;
   /** The error as a reader should see it: the cell's error text, or Jupyter's complaint. */
   message: string;
+  /**
+   * When the cell belongs to an exercise (`metadata.exercise`, see tools/exercises.ts): its id
+   * and the cell's role, e.g. `"05.2 check"`.
+   */
+  exercise?: string;
 }
 
 /** The outputs one executed code cell produced. */
@@ -148,6 +153,39 @@ export function joinText(text: string | string[] | undefined): string {
   return Array.isArray(text) ? text.join("") : text ?? "";
 }
 
+/**
+ * `"05.2 check"` for a cell of an exercise, `"05.2 proof (forgets …)"` for a cell the proof
+ * variant added (tools/exercises.ts), `undefined` for any other cell.
+ */
+function exerciseLabel(cell: NotebookCell | undefined): string | undefined {
+  const metadata = cell?.metadata as
+    | Record<string, { id?: unknown; role?: unknown; mistake?: unknown }>
+    | undefined;
+  const proof = metadata?.exercise_proof;
+  if (typeof proof?.id === "string") {
+    return `${proof.id} proof${typeof proof.mistake === "string" ? ` (${proof.mistake})` : ""}`;
+  }
+  const meta = metadata?.exercise;
+  if (typeof meta?.id !== "string") return undefined;
+  return typeof meta.role === "string" ? `${meta.id} ${meta.role}` : meta.id;
+}
+
+/** `error` located at `cell` (1-based), labelled by the exercise the cell belongs to. */
+function located(nb: Notebook | null, error: NotebookError): NotebookError {
+  const label = error.cell === null ? undefined : exerciseLabel(nb?.cells[error.cell - 1]);
+  return label === undefined ? error : { ...error, exercise: label };
+}
+
+/**
+ * nbclient's text of a failed cell is the traceback followed by `ename: evalue`, which repeats
+ * the traceback's first line when the traceback holds no more than the message: say it once.
+ */
+function withoutRepeatedLastLine(text: string): string {
+  const lines = text.split("\n");
+  if (lines.length >= 2 && lines.at(-1)!.trim() === lines[0].trim()) lines.pop();
+  return lines.join("\n").trim();
+}
+
 function cellIndexOfSource(nb: Notebook | null, source: string): number | null {
   if (nb === null) return null;
   const wanted = source.trim();
@@ -174,7 +212,10 @@ export function parseNbconvertFailure(stderr: string, nb: Notebook | null): Note
     const block = text.slice(cellError);
     const match = /\n-{18}\n([\s\S]*?)\n-{18}\n([\s\S]*)$/.exec(block);
     if (match) {
-      return [{ kind: "cell", cell: cellIndexOfSource(nb, match[1]), message: match[2].trim() }];
+      const cell = cellIndexOfSource(nb, match[1]);
+      return [
+        located(nb, { kind: "cell", cell, message: withoutRepeatedLastLine(match[2].trim()) }),
+      ];
     }
     return [{ kind: "cell", cell: null, message: block.trim() }];
   }
@@ -235,11 +276,11 @@ export function findOutputErrors(nb: Notebook): NotebookError[] {
         raised = true;
         if (expected) continue;
         const traceback = stripAnsi((out.traceback ?? []).join("\n")).trim();
-        errors.push({
+        errors.push(located(nb, {
           kind: "error-output",
           cell: i + 1,
           message: traceback !== "" ? traceback : `${out.ename ?? "Error"}: ${out.evalue ?? ""}`,
-        });
+        }));
       } else if (out.output_type === "execute_result") {
         const plain = stripAnsi(joinText(out.data?.["text/plain"] as string | string[]));
         if (/^Promise \{\s*<rejected>/.test(plain)) {
@@ -323,13 +364,17 @@ export async function formatNotebookText(text: string, cwd: string): Promise<str
   return new TextDecoder().decode(stdout);
 }
 
-/** The lesson notebooks in `dir`, sorted by name (checkpoints and nbconvert copies left out). */
+/**
+ * The lesson notebooks in `dir`, sorted by name (checkpoints, nbconvert copies and hidden files
+ * such as the exercise proof variants of tools/exercises.ts left out).
+ */
 export async function listNotebooks(dir: string): Promise<string[]> {
   const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
       if (
-        entry.isFile && entry.name.endsWith(".ipynb") && !entry.name.endsWith(".nbconvert.ipynb")
+        entry.isFile && entry.name.endsWith(".ipynb") && !entry.name.endsWith(".nbconvert.ipynb") &&
+        !entry.name.startsWith(".")
       ) names.push(entry.name);
     }
   } catch (err) {
@@ -436,7 +481,11 @@ export async function executeNotebook(
 export function formatResult(result: NotebookResult): string {
   const head = `${result.ok ? "ok" : "FAILED"}  ${result.path}  (${result.seconds.toFixed(1)} s)`;
   const body = result.errors.map((e) => {
-    const where = e.cell === null ? e.kind : `cell ${e.cell} (${e.kind})`;
+    const where = e.cell === null
+      ? e.kind
+      : e.exercise !== undefined
+      ? `exercise ${e.exercise} (cell ${e.cell})`
+      : `cell ${e.cell} (${e.kind})`;
     return `  ${where}:\n${e.message.split("\n").map((l) => `    ${l}`).join("\n")}`;
   });
   return [head, ...body].join("\n");

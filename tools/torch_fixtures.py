@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""Record PyTorch optimizer trajectories for tests/torch_parity_test.ts.
+"""Record PyTorch optimizer trajectories for tests/torch_parity_test.ts, and
+PyTorch learning-rate schedulers for tests/schedules_torch_test.ts (see the
+"schedules" section below).
 
 Regenerate (needs PyTorch; CI never runs this script, it only reads its output;
 the output is laid out as `deno fmt` wants it and is byte-identical run to run):
@@ -26,6 +28,7 @@ import json
 import math
 import platform
 import sys
+import warnings
 
 import torch
 
@@ -283,7 +286,207 @@ def to_json(value, indent="", column=0):
     return json.dumps(value)
 
 
+# --- schedules ------------------------------------------------------------------
+#
+#     /usr/bin/python3 tools/torch_fixtures.py schedules tests/fixtures/torch_schedules.json
+#
+# Every case runs torch.optim.SGD (lr = the schedule's base rate, no momentum) on
+# one parameter that starts at 0 with gradient 1, steps the scheduler after every
+# optimizer step as torch's documentation does, and records for optimizer step
+# t = 0, 1, ... the rate that step used (`lrs[t]`, read from the param group
+# just before `opt.step()`) and the parameter after it (`params[t]`, which is
+# then -(lrs[0] + ... + lrs[t]) as SGD computes it). Each case names the
+# library's schedule that must give these rates ("spec": a function name and
+# its options, or joinSchedules with pieces and boundaries).
+#
+# ReduceLROnPlateau needs a measured value: its cases feed a fixed sequence of
+# values, one per "epoch" of STEPS_PER_EPOCH optimizer steps, and record both
+# the rate after each `scheduler.step(value)` and the rate of every optimizer step.
+
+SCHEDULE_STEPS = 60
+STEPS_PER_EPOCH = 3
+
+
+def sgd_on_one_parameter(lr):
+    p = torch.nn.Parameter(torch.zeros(1))
+    return p, torch.optim.SGD([p], lr=lr, foreach=False)
+
+
+def record_steps(p, opt, sched, steps):
+    lrs, params = [], []
+    for _ in range(steps):
+        lrs.append(opt.param_groups[0]["lr"])
+        p.grad = torch.ones(1)
+        opt.step()
+        sched.step()
+        params.append(p.item())
+    return lrs, params
+
+
+def fn(name, **options):
+    return {"fn": name, "options": options}
+
+
+def schedule_cases():
+    # SequentialLR starts each next scheduler with scheduler.step(0), which warns
+    warnings.filterwarnings("ignore", message="The epoch parameter")
+    S = torch.optim.lr_scheduler
+    N = SCHEDULE_STEPS
+    cases = []
+
+    def add(name, spec, make, lr, steps=N):
+        p, opt = sgd_on_one_parameter(lr)
+        lrs, params = record_steps(p, opt, make(opt), steps)
+        cases.append({"name": name, "spec": spec, "lrs": lrs, "params": params})
+
+    add("StepLR(step_size=7, gamma=0.5)", fn("stepDecay", lr=0.1, gamma=0.5, stepSize=7),
+        lambda o: S.StepLR(o, step_size=7, gamma=0.5), 0.1)
+    ms, g = [10, 25, 40], 0.3
+    rates = [0.1]
+    for _ in ms:
+        rates.append(rates[-1] * g)  # torch multiplies the current rate at each milestone
+    add("MultiStepLR(milestones=[10, 25, 40], gamma=0.3)",
+        {"fn": "joinSchedules", "pieces": [{"fn": "constant", "lr": r} for r in rates],
+         "boundaries": ms},
+        lambda o: S.MultiStepLR(o, milestones=ms, gamma=g), 0.1)
+    add("ExponentialLR(gamma=0.93)", fn("exponentialDecay", lr=0.1, gamma=0.93),
+        lambda o: S.ExponentialLR(o, gamma=0.93), 0.1)
+    add("ExponentialLR(gamma=0.97), lr 2", fn("exponentialDecay", lr=2.0, gamma=0.97),
+        lambda o: S.ExponentialLR(o, gamma=0.97), 2.0)
+    add("CosineAnnealingLR(T_max=20, eta_min=0.001) within T_max",
+        fn("cosineDecay", lr=0.1, steps=20, minLr=0.001),
+        lambda o: S.CosineAnnealingLR(o, T_max=20, eta_min=0.001), 0.1, steps=21)
+    add("CosineAnnealingLR(T_max=20, eta_min=0.001) past T_max",
+        fn("cosineDecay", lr=0.1, steps=20, minLr=0.001, periodic=True),
+        lambda o: S.CosineAnnealingLR(o, T_max=20, eta_min=0.001), 0.1)
+    add("CosineAnnealingLR(T_max=7) past T_max",
+        fn("cosineDecay", lr=0.1, steps=7, periodic=True),
+        lambda o: S.CosineAnnealingLR(o, T_max=7), 0.1)
+    add("LinearLR(start_factor=0.25, end_factor=1, total_iters=10)",
+        fn("linearWarmup", lr=0.1, steps=10, startFactor=0.25),
+        lambda o: S.LinearLR(o, start_factor=0.25, end_factor=1.0, total_iters=10), 0.1)
+    add("LinearLR(start_factor=1, end_factor=0.1, total_iters=30)",
+        fn("linearDecay", lr=0.1, steps=30, endFactor=0.1),
+        lambda o: S.LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=30), 0.1)
+    add("LinearLR(start_factor=1, end_factor=0, total_iters=45)",
+        fn("linearDecay", lr=0.1, steps=45),
+        lambda o: S.LinearLR(o, start_factor=1.0, end_factor=0.0, total_iters=45), 0.1)
+    for power in (1.0, 2.0, 0.5):
+        add(f"PolynomialLR(total_iters=25, power={power})",
+            fn("polynomialDecay", lr=0.1, steps=25, power=power),
+            lambda o, power=power: S.PolynomialLR(o, total_iters=25, power=power), 0.1)
+    for three in (False, True):
+        for anneal in ("cos", "linear"):
+            add(f"OneCycleLR(max_lr=0.1, total_steps=60, anneal_strategy={anneal!r}, "
+                f"three_phase={three}, cycle_momentum=False)",
+                fn("oneCycle", lr=0.1, steps=N, anneal=anneal, threePhase=three),
+                lambda o, anneal=anneal, three=three: S.OneCycleLR(
+                    o, max_lr=0.1, total_steps=N, anneal_strategy=anneal, three_phase=three,
+                    cycle_momentum=False), 0.1)
+    add("OneCycleLR(max_lr=0.5, total_steps=60, pct_start=0.25, div_factor=10, "
+        "final_div_factor=100, cycle_momentum=False)",
+        fn("oneCycle", lr=0.5, steps=N, pctStart=0.25, divFactor=10, finalDivFactor=100),
+        lambda o: S.OneCycleLR(o, max_lr=0.5, total_steps=N, pct_start=0.25, div_factor=10.0,
+                               final_div_factor=100.0, cycle_momentum=False), 0.1)
+    add("CosineAnnealingWarmRestarts(T_0=10, eta_min=0.001)",
+        fn("cosineRestarts", lr=0.1, steps=10, minLr=0.001),
+        lambda o: S.CosineAnnealingWarmRestarts(o, T_0=10, eta_min=0.001), 0.1)
+    add("CosineAnnealingWarmRestarts(T_0=5, T_mult=2)",
+        fn("cosineRestarts", lr=0.1, steps=5, mult=2),
+        lambda o: S.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=2), 0.1, steps=80)
+    add("SequentialLR([LinearLR(start_factor=0.1, total_iters=5), CosineAnnealingLR(T_max=30)], "
+        "milestones=[5])",
+        {"fn": "joinSchedules",
+         "pieces": [fn("linearWarmup", lr=0.1, steps=5, startFactor=0.1),
+                    fn("cosineDecay", lr=0.1, steps=30)],
+         "boundaries": [5]},
+        lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.1, total_iters=5),
+                                     S.CosineAnnealingLR(o, T_max=30)], milestones=[5]),
+        0.1, steps=36)
+    return cases
+
+
+def plateau_values(kind, n):
+    """Deterministic series with plateaus and noise, in plain floats."""
+    if kind == "flat":
+        return [max(1.0 / (1 + k), 0.25) for k in range(n)]
+    if kind == "stalls":
+        return [max(1.0 / (1 + k), 0.2) + 0.01 * math.sin(1.7 * k) for k in range(n)]
+    if kind == "noisy":
+        return [1.0 - 0.05 * k + 0.3 * math.sin(2.3 * k) for k in range(n)]
+    if kind == "accuracy":
+        return [min(0.1 * k, 0.6) + 0.02 * math.cos(1.1 * k) for k in range(n)]
+    raise ValueError(kind)
+
+
+PLATEAU_SNAKE = {"thresholdMode": "threshold_mode", "minLr": "min_lr"}
+
+
+def plateau_cases():
+    epochs = 40
+    spreads = [
+        ("flat", {}),
+        ("stalls", {"patience": 2, "factor": 0.5}),
+        ("stalls", {"patience": 1, "factor": 0.5, "threshold": 0.05}),
+        ("noisy", {"patience": 2, "factor": 0.5, "threshold": 0.2, "thresholdMode": "abs"}),
+        ("noisy", {"patience": 0, "factor": 0.3, "minLr": 0.005}),
+        ("noisy", {"patience": 1, "factor": 0.5, "cooldown": 3}),
+        ("stalls", {"patience": 0, "factor": 0.5, "eps": 0.02}),
+        ("accuracy", {"mode": "max", "patience": 2, "factor": 0.5}),
+        ("accuracy", {"mode": "max", "patience": 1, "thresholdMode": "abs", "threshold": 0.03,
+                      "cooldown": 1, "factor": 0.2}),
+    ]
+    cases = []
+    for kind, options in spreads:
+        values = plateau_values(kind, epochs)
+        p, opt = sgd_on_one_parameter(0.1)
+        sched = torch.optim.lr_scheduler.ReduceLROnPlateau(
+            opt, **{PLATEAU_SNAKE.get(k, k): v for k, v in options.items()})
+        lrs, step_lrs, params = [], [], []
+        for v in values:
+            for _ in range(STEPS_PER_EPOCH):
+                step_lrs.append(opt.param_groups[0]["lr"])
+                p.grad = torch.ones(1)
+                opt.step()
+                params.append(p.item())
+            sched.step(v)
+            lrs.append(opt.param_groups[0]["lr"])
+        cases.append({
+            "name": f"ReduceLROnPlateau({option_label(options)}) on {kind}",
+            "options": {"lr": 0.1, **options},
+            "values": values,
+            "lrs": lrs,
+            "stepLrs": step_lrs,
+            "params": params,
+        })
+    for c in cases:
+        if not c["lrs"][-1] < 0.1:
+            raise SystemExit(f"{c['name']} never reduces the rate")
+    return cases
+
+
+def schedules_main(args):
+    fixture = {
+        "about": "PyTorch learning-rate schedulers as torch.optim.SGD steps with them; regenerate "
+        "with /usr/bin/python3 tools/torch_fixtures.py schedules tests/fixtures/torch_schedules.json",
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "stepsPerEpoch": STEPS_PER_EPOCH,
+        "schedules": schedule_cases(),
+        "plateau": plateau_cases(),
+    }
+    text = to_json(fixture)
+    if args:
+        with open(args[0], "w") as f:
+            f.write(text + "\n")
+    else:
+        sys.stdout.write(text + "\n")
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "schedules":
+        schedules_main(sys.argv[2:])
+        return
     problems = {
         "quadratic": quadratic_problem(),
         "rosenbrock": rosenbrock_problem(),

@@ -50,7 +50,9 @@ export function checkSymmetric(name: string, A: unknown): number[][] {
           } but ${name}[${j}][${i}] = ${out[j][i]}`,
         );
       }
-      const m = (out[i][j] + out[j][i]) / 2;
+      // a + (b − a)/2 rather than (a + b)/2: the sum of two entries near 1.8e308 overflows
+      const a = out[i][j];
+      const m = a + (out[j][i] - a) / 2;
       out[i][j] = m;
       out[j][i] = m;
     }

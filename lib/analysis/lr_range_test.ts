@@ -123,9 +123,6 @@ export function lrRangeTest(
       `\`makeOptimizer\` must be a function (lr) => Optimizer, got ${show(makeOptimizer)}`,
     );
   }
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`\`lrRangeTest\` options must be an object, got ${show(options)}`);
-  }
   knownKeys("lrRangeTest", options, [
     "batchSize",
     "minLr",
@@ -138,9 +135,6 @@ export function lrRangeTest(
   ]);
   const pick = <T>(key: keyof LrRangeTestOptions, fallback: T): unknown => {
     const value = options[key];
-    if (value === null) {
-      throw new TypeError(`\`${key}\` must be left out to get its default, got null`);
-    }
     return value === undefined ? fallback : value;
   };
   const minLr = positive("minLr", pick("minLr", 1e-6));

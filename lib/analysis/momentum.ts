@@ -31,6 +31,17 @@ function readOptions(fn: string, options: MomentumSeriesOptions): [number, Learn
   return [unitInterval("alpha", options.alpha), checkLearningRate("lr", options.lr ?? 1)];
 }
 
+/** `m` when finite; a RangeError naming `grads` when the buffer overflows the doubles. */
+function overflow(m: number, t: number, at: string): number {
+  if (!Number.isFinite(m)) {
+    throw new RangeError(
+      `\`grads\` (with \`lr\`) must keep the momentum buffer within the doubles: m_${t + 1}${at} ` +
+        `overflows, got ${show(m)}`,
+    );
+  }
+  return m;
+}
+
 /**
  * The momentum buffers m_1, …, m_T of a gradient series g_0, …, g_{T−1}, by
  * the notes' recursion
@@ -78,6 +89,7 @@ export function momentumSeries(
     return gs.map((g, t) => {
       const eta = learningRateAt(lr, t);
       for (let i = 0; i < m.length; i++) m[i] = alpha * m[i] + eta * g[i];
+      for (let i = 0; i < m.length; i++) overflow(m[i], t, `[${i}]`);
       return m.slice();
     });
   }
@@ -86,7 +98,7 @@ export function momentumSeries(
   let m = 0;
   for (let t = 0; t < g.length; t++) {
     m = alpha * m + learningRateAt(lr, t) * g[t];
-    out[t] = m;
+    out[t] = overflow(m, t, "");
   }
   return out;
 }
@@ -149,11 +161,12 @@ export function momentumClosedForm(
       const c = alpha ** (k - 1 - s) * learningRateAt(lr, s);
       for (let i = 0; i < m.length; i++) m[i] += c * gs[s][i];
     }
+    m.forEach((x, i) => overflow(x, k - 1, `[${i}]`));
     return m;
   }
   let m = 0;
   for (let s = 0; s < k; s++) m += alpha ** (k - 1 - s) * learningRateAt(lr, s) * g![s];
-  return m;
+  return overflow(m, k - 1, "");
 }
 
 /**

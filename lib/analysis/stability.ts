@@ -60,6 +60,14 @@ export function symmetricEigen(A: SymmetricMatrix): SymmetricEigen {
     for (let i = 0; i < d; i++) v[i] /= norm;
     return { value: Number(p.value), vector: v };
   });
+  for (const p of pairs) {
+    if (!Number.isFinite(p.value) || p.vector.some((x) => !Number.isFinite(x))) {
+      throw new RangeError(
+        `\`A\` must have eigenvalues within the range of doubles (±1.8e308); its entries are too ` +
+          `large (largest |a_ij| = ${maxEntry(m)}), got an eigenvalue ${show(p.value)}`,
+      );
+    }
+  }
   pairs.sort((a, b) => a.value - b.value);
   return {
     values: Float64Array.from(pairs, (p) => p.value),
@@ -84,6 +92,22 @@ export function symmetricEigen(A: SymmetricMatrix): SymmetricEigen {
  */
 export function eigenvalues(A: SymmetricMatrix): Float64Array {
   return symmetricEigen(A).values;
+}
+
+function maxEntry(m: number[][]): number {
+  let max = 0;
+  for (const row of m) for (const x of row) max = Math.max(max, Math.abs(x));
+  return max;
+}
+
+/** `value` when finite, else a RangeError saying which quantity of `A` overflows. */
+function representable(what: string, value: number, context: string): number {
+  if (!Number.isFinite(value)) {
+    throw new RangeError(
+      `${what} overflows for this \`A\` (${context}; eigenvalues of \`A\`), got ${show(value)}`,
+    );
+  }
+  return value;
 }
 
 function positiveDefinite(A: SymmetricMatrix): Float64Array {
@@ -122,7 +146,8 @@ function positiveDefinite(A: SymmetricMatrix): Float64Array {
  */
 export function maxStableLearningRate(A: SymmetricMatrix): number {
   const values = positiveDefinite(A);
-  return 2 / values[values.length - 1];
+  const max = values[values.length - 1];
+  return representable("2/λ_max", 2 / max, `λ_max = ${show(max)}`);
 }
 
 /**
@@ -152,7 +177,9 @@ export function maxStableLearningRate(A: SymmetricMatrix): number {
 export function contractionFactors(A: SymmetricMatrix, lr: number): Float64Array {
   const values = eigenvalues(A);
   const eta = positive("lr", lr);
-  return values.map((l) => Math.abs(1 - eta * l));
+  return values.map((l) =>
+    representable("|1 − η·λ|", Math.abs(1 - eta * l), `η = \`lr\` = ${show(eta)}, λ = ${show(l)}`)
+  );
 }
 
 /**
@@ -209,7 +236,13 @@ export function convergenceRate(A: SymmetricMatrix, lr: number): number {
  */
 export function optimalLearningRate(A: SymmetricMatrix): number {
   const values = positiveDefinite(A);
-  return 2 / (values[0] + values[values.length - 1]);
+  const min = values[0], max = values[values.length - 1];
+  // 2/(λ_min + λ_max) written so that neither the sum nor the quotient overflows needlessly
+  return representable(
+    "2/(λ_min + λ_max)",
+    1 / (min / 2 + max / 2),
+    `λ_min = ${show(min)}, λ_max = ${show(max)}`,
+  );
 }
 
 /**
@@ -229,5 +262,6 @@ export function optimalLearningRate(A: SymmetricMatrix): number {
  */
 export function conditionNumber(A: SymmetricMatrix): number {
   const values = positiveDefinite(A);
-  return values[values.length - 1] / values[0];
+  const min = values[0], max = values[values.length - 1];
+  return representable("λ_max/λ_min", max / min, `λ_min = ${show(min)}, λ_max = ${show(max)}`);
 }

@@ -243,7 +243,7 @@ export function derivativeUnits(options: UnitOptions): UnitRow[] {
  */
 export function updateUnits(rule: UpdateRule, options: UnitOptions): UpdateUnits {
   if (!(UPDATE_RULES as readonly unknown[]).includes(rule)) {
-    throw new RangeError(`\`rule\` must be one of ${UPDATE_RULES.join(", ")}, got ${show(rule)}`);
+    throw new TypeError(`\`rule\` must be one of ${UPDATE_RULES.join(", ")}, got ${show(rule)}`);
   }
   const { w, E, lr } = readUnits("updateUnits", options);
   const g = div(E, w);

@@ -90,6 +90,9 @@ export function roundSignificant(x: number, digits: number): number {
   if (typeof x !== "number") {
     throw new TypeError(`\`x\` must be a number, got ${show(x)}`);
   }
+  if (typeof digits !== "number") {
+    throw new TypeError(`\`digits\` must be an integer in [1, 17], got ${show(digits)}`);
+  }
   if (!(Number.isInteger(digits) && digits >= 1 && digits <= 17)) {
     throw new RangeError(`\`digits\` must be an integer in [1, 17], got ${show(digits)}`);
   }

@@ -181,6 +181,14 @@ export function createRng(seed: number): Rng {
       ) {
         throw new TypeError(`\`array\` must be an array or a typed array, got ${show(array)}`);
       }
+      // checked before drawing, so a refused call changes neither the array nor the stream
+      if (Object.isFrozen(array) && array.length > 1) {
+        throw new TypeError(
+          `\`array\` must be writable to be shuffled in place, got a frozen ${
+            show(array).replace(/^an? /, "")
+          }`,
+        );
+      }
       for (let i = array.length - 1; i > 0; i--) {
         const j = randomInt(0, i + 1);
         const tmp = array[i];

@@ -82,13 +82,32 @@ export function standardize(rows: ArrayLike<ArrayLike<number>>): Standardized {
   for (let j = 0; j < d; j++) {
     let s = 0;
     for (let i = 0; i < n; i++) s += data[i * d + j];
-    const m = s / n;
+    let m = s / n;
     let v = 0;
     for (let i = 0; i < n; i++) v += (data[i * d + j] - m) ** 2;
-    const sd = Math.sqrt(v / n);
+    let sd = Math.sqrt(v / n);
+    if (Number.isFinite(m) && Number.isFinite(sd)) {
+      std[j] = sd > 0 ? sd : 1;
+      for (let i = 0; i < n; i++) data[i * d + j] = (data[i * d + j] - m) / std[j];
+    } else {
+      // entries near ±1.8e308: the sums overflow, so work on x / max|x| (the mean and
+      // the standard deviation are then at most max|x| and representable)
+      let c = 0;
+      for (let i = 0; i < n; i++) c = Math.max(c, Math.abs(data[i * d + j]));
+      let sc = 0;
+      for (let i = 0; i < n; i++) sc += data[i * d + j] / c;
+      const mc = sc / n;
+      let vc = 0;
+      for (let i = 0; i < n; i++) vc += (data[i * d + j] / c - mc) ** 2;
+      const sdc = Math.sqrt(vc / n);
+      m = mc * c;
+      sd = sdc * c;
+      std[j] = sd > 0 ? sd : 1;
+      for (let i = 0; i < n; i++) {
+        data[i * d + j] = sdc > 0 ? (data[i * d + j] / c - mc) / sdc : 0;
+      }
+    }
     mean[j] = m;
-    std[j] = sd > 0 ? sd : 1;
-    for (let i = 0; i < n; i++) data[i * d + j] = (data[i * d + j] - m) / std[j];
   }
   return { data, samples: n, features: d, mean, std };
 }

@@ -133,8 +133,9 @@ export function displayUnits(analysis: UpdateUnits | readonly UpdateUnits[]): Ri
   if (list.length === 0) throw new RangeError("`analysis` must hold at least one rule, got none");
   list.forEach((u, i) => {
     if (!isUpdateUnits(u)) {
+      const where = Array.isArray(analysis) ? `analysis[${i}]` : "analysis";
       throw new TypeError(
-        `\`analysis[${i}]\` must be a result of updateUnits or unitAnalysis, got ${show(u)}`,
+        `\`${where}\` must be a result of updateUnits or unitAnalysis, got ${show(u)}`,
       );
     }
   });

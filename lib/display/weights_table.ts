@@ -92,12 +92,12 @@ function build(
       return v;
     });
   });
-  const lengths = columns.map((c) => c.length);
-  if (lengths.some((n) => n !== lengths[0])) {
+  const ragged = columns.findIndex((c) => c.length !== columns[0].length);
+  if (ragged > 0) {
     throw new RangeError(
-      `\`weights\` must have columns of one length, got ${
-        names.map((n, k) => `${n}: ${lengths[k]}`).join(", ")
-      }`,
+      `\`${names[ragged]}\` in \`weights\` must have the length of \`${names[0]}\` (${
+        columns[0].length
+      }), got length ${columns[ragged].length}`,
     );
   }
   const index = options.index ?? "s";

@@ -235,11 +235,6 @@ function checkData(
  * ```
  */
 export function mlp(options: MlpOptions): MlpProblem {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(
-      `\`mlp\` options must be an object { data, hidden, … }, got ${show(options)}`,
-    );
-  }
   knownKeys("mlp", options, [
     "data",
     "hidden",

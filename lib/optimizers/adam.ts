@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { LearningRate, Optimizer } from "../types.ts";
+import type { GradientTransformation, LearningRate, Optimizer } from "../types.ts";
 import { checkLearningRate } from "../types.ts";
-import { chain, fuse, type FusedKernel, rejectGradient } from "../transforms/chain.ts";
+import { chain, fuse, type FusedKernel, rejectEntry, stateOf } from "../transforms/chain.ts";
 import { type LearningRateState, scaleByLearningRate } from "../transforms/scale.ts";
 import { scaleByRms } from "../transforms/rms.ts";
 import { ema } from "../transforms/ema.ts";
@@ -118,28 +118,33 @@ export interface AdamOptions {
 
 /**
  * Adam (and AdamW) in one loop: the same arithmetic, in the same order, as the
- * chain `[addDecayedWeights(coupled)], scaleByAdam, [addDecayedWeights(decoupled)],
- * scaleByLearningRate`, whose states it reads at indices `adamAt` and `lrAt`.
+ * chain `opt` it fuses: `[addDecayedWeights(coupled)], adamBlock,
+ * [addDecayedWeights(decoupled)], lrBlock`. It finds the states of `adamBlock`
+ * and `lrBlock` by the blocks themselves.
  */
 function adamKernel(
-  b1: number,
-  b2: number,
-  eps: number,
-  coupled: number,
-  decoupled: number,
-  adamAt: number,
-  lrAt: number,
+  opt: Optimizer,
+  adamBlock: GradientTransformation<AdamState>,
+  lrBlock: GradientTransformation<LearningRateState>,
+  { b1, b2, eps, coupled, decoupled }: {
+    b1: number;
+    b2: number;
+    eps: number;
+    coupled: number;
+    decoupled: number;
+  },
 ): FusedKernel {
+  const moments = stateOf(opt, adamBlock);
+  const rate = stateOf(opt, lrBlock);
   return (w, g, state) => {
-    const inner = state.inner;
-    const { mu, nu, nuMax, bc1, bc2Sqrt } = inner[adamAt] as AdamState;
-    const lr = (inner[lrAt] as LearningRateState).lr;
-    const n = w.length;
+    const { mu, nu, nuMax, bc1, bc2Sqrt } = moments(state);
+    const lr = rate(state).lr;
     let i = 0;
-    for (; i < n; i++) {
+    for (; i < w.length; i++) {
       const x = g[i];
-      if (x - x !== 0) break; // a non-finite entry: stop before using it
-      const gi = coupled === 0 ? x : x + coupled * w[i];
+      const p = w[i];
+      if (x - x + (p - p) !== 0) break; // a non-finite entry: stop before using it
+      const gi = coupled === 0 ? x : x + coupled * p;
       const m = b1 * mu[i] + (1 - b1) * gi;
       let v = b2 * nu[i] + (1 - b2) * gi * gi;
       mu[i] = m;
@@ -148,11 +153,11 @@ function adamKernel(
         if (nuMax[i] > v) v = nuMax[i];
         else nuMax[i] = v;
       }
-      let u = m / bc1 / (Math.sqrt(v) / bc2Sqrt + eps);
-      if (decoupled !== 0) u += decoupled * w[i];
-      w[i] -= u * lr;
+      let u = m / ((Math.sqrt(v) / bc2Sqrt + eps) * bc1);
+      if (decoupled !== 0) u += decoupled * p;
+      w[i] = p - u * lr;
     }
-    if (i < n) rejectGradient(state, g, i);
+    if (i < w.length) rejectEntry(state, w, g, i, i);
   };
 }
 
@@ -197,14 +202,16 @@ export function adam(options: AdamOptions = {}): Optimizer {
   const [b1, b2] = checkBetas(options.betas ?? [0.9, 0.999]);
   const eps = options.eps ?? 1e-8;
   const weightDecay = nonNegative("weightDecay", options.weightDecay ?? 0);
-  const blocks = [];
-  if (weightDecay > 0) blocks.push(addDecayedWeights(weightDecay));
-  blocks.push(scaleByAdam({ b1, b2, eps, amsgrad: bool("amsgrad", options.amsgrad ?? false) }));
-  blocks.push(scaleByLearningRate(lr));
-  const opt = chain("adam", ...blocks);
+  const moments = scaleByAdam({ b1, b2, eps, amsgrad: bool("amsgrad", options.amsgrad ?? false) });
+  const rate = scaleByLearningRate(lr);
+  const opt = weightDecay > 0
+    ? chain("adam", addDecayedWeights(weightDecay), moments, rate)
+    : chain("adam", moments, rate);
   if (!bool("fused", options.fused ?? true)) return opt;
-  const at = blocks.length - 2;
-  return fuse(opt, adamKernel(b1, b2, eps, weightDecay, 0, at, at + 1));
+  return fuse(
+    opt,
+    adamKernel(opt, moments, rate, { b1, b2, eps, coupled: weightDecay, decoupled: 0 }),
+  );
 }
 
 /**
@@ -235,12 +242,12 @@ export function adamw(options: AdamOptions = {}): Optimizer {
   const [b1, b2] = checkBetas(options.betas ?? [0.9, 0.999]);
   const eps = options.eps ?? 1e-8;
   const weightDecay = nonNegative("weightDecay", options.weightDecay ?? 1e-2);
-  const opt = chain(
-    "adamw",
-    scaleByAdam({ b1, b2, eps, amsgrad: bool("amsgrad", options.amsgrad ?? false) }),
-    addDecayedWeights(weightDecay),
-    scaleByLearningRate(lr),
-  );
+  const moments = scaleByAdam({ b1, b2, eps, amsgrad: bool("amsgrad", options.amsgrad ?? false) });
+  const rate = scaleByLearningRate(lr);
+  const opt = chain("adamw", moments, addDecayedWeights(weightDecay), rate);
   if (!bool("fused", options.fused ?? true)) return opt;
-  return fuse(opt, adamKernel(b1, b2, eps, 0, weightDecay, 0, 2));
+  return fuse(
+    opt,
+    adamKernel(opt, moments, rate, { b1, b2, eps, coupled: 0, decoupled: weightDecay }),
+  );
 }

@@ -4,9 +4,9 @@
  * @module
  */
 
-import type { LearningRate, Optimizer } from "../types.ts";
+import type { GradientTransformation, LearningRate, Optimizer } from "../types.ts";
 import { checkLearningRate } from "../types.ts";
-import { chain, fuse, type FusedKernel, rejectGradient } from "../transforms/chain.ts";
+import { chain, fuse, type FusedKernel, rejectEntry, stateOf } from "../transforms/chain.ts";
 import { type LearningRateState, scaleByLearningRate } from "../transforms/scale.ts";
 import { type RmsState, scaleByNormRms, scaleByRms } from "../transforms/rms.ts";
 import { momentum as momentumBlock, type MomentumState } from "../transforms/momentum.ts";
@@ -107,22 +107,31 @@ export interface RmspropOptions {
 
 /**
  * RMSprop in one loop: the same arithmetic, in the same order, as the chain
- * `[addDecayedWeights], scaleByRms, [momentum], scaleByLearningRate`.
+ * `opt` it fuses: `[addDecayedWeights(weightDecay)], rmsBlock, [trace], lrBlock`.
+ * It finds the blocks' states by the blocks themselves.
  */
-function rmspropKernel(weightDecay: number, alpha: number, eps: number, mu: number): FusedKernel {
-  const rmsAt = weightDecay > 0 ? 1 : 0;
-  const lrAt = rmsAt + (mu > 0 ? 2 : 1);
+function rmspropKernel(
+  opt: Optimizer,
+  blocks: {
+    rms: GradientTransformation<RmsState>;
+    trace: GradientTransformation<MomentumState> | null;
+    rate: GradientTransformation<LearningRateState>;
+  },
+  { weightDecay, alpha, eps, mu }: { weightDecay: number; alpha: number; eps: number; mu: number },
+): FusedKernel {
+  const averages = stateOf(opt, blocks.rms);
+  const buffer = blocks.trace === null ? null : stateOf(opt, blocks.trace);
+  const rate = stateOf(opt, blocks.rate);
   return (w, g, state) => {
-    const inner = state.inner;
-    const { nu, mu: avg } = inner[rmsAt] as RmsState;
-    const buf = mu > 0 ? (inner[rmsAt + 1] as MomentumState).buf : nu;
-    const lr = (inner[lrAt] as LearningRateState).lr;
-    const n = w.length;
+    const { nu, mu: avg } = averages(state);
+    const buf = buffer === null ? nu : buffer(state).buf;
+    const lr = rate(state).lr;
     let i = 0;
-    for (; i < n; i++) {
+    for (; i < w.length; i++) {
       const x = g[i];
-      if (x - x !== 0) break; // a non-finite entry: stop before using it
-      const gi = weightDecay === 0 ? x : x + weightDecay * w[i];
+      const p = w[i];
+      if (x - x + (p - p) !== 0) break; // a non-finite entry: stop before using it
+      const gi = weightDecay === 0 ? x : x + weightDecay * p;
       const v = alpha * nu[i] + (1 - alpha) * gi * gi;
       nu[i] = v;
       let s = v;
@@ -136,9 +145,9 @@ function rmspropKernel(weightDecay: number, alpha: number, eps: number, mu: numb
         u = mu * buf[i] + u;
         buf[i] = u;
       }
-      w[i] -= u * lr;
+      w[i] = p - u * lr;
     }
-    if (i < n) rejectGradient(state, g, i);
+    if (i < w.length) rejectEntry(state, w, g, i, i);
   };
 }
 
@@ -180,15 +189,18 @@ export function rmsprop(options: RmspropOptions = {}): Optimizer {
   const lr = checkLearningRate("lr", options.lr ?? 1e-2);
   const weightDecay = nonNegative("weightDecay", options.weightDecay ?? 0);
   const mu = unitInterval("momentum", options.momentum ?? 0);
-  const blocks = [];
-  if (weightDecay > 0) blocks.push(addDecayedWeights(weightDecay));
   const alpha = unitInterval("alpha", options.alpha ?? 0.99);
   const eps = options.eps ?? 1e-8;
   const centered = bool("centered", options.centered ?? false);
-  blocks.push(scaleByRms({ decay: alpha, eps, centered }));
-  if (mu > 0) blocks.push(momentumBlock({ decay: mu }));
-  blocks.push(scaleByLearningRate(lr));
+  const rms = scaleByRms({ decay: alpha, eps, centered });
+  const trace = mu > 0 ? momentumBlock({ decay: mu }) : null;
+  const rate = scaleByLearningRate(lr);
+  const blocks: GradientTransformation[] = [];
+  if (weightDecay > 0) blocks.push(addDecayedWeights(weightDecay));
+  blocks.push(rms);
+  if (trace !== null) blocks.push(trace);
+  blocks.push(rate);
   const opt = chain("rmsprop", ...blocks);
   if (!bool("fused", options.fused ?? true)) return opt;
-  return fuse(opt, rmspropKernel(weightDecay, alpha, eps, mu));
+  return fuse(opt, rmspropKernel(opt, { rms, trace, rate }, { weightDecay, alpha, eps, mu }));
 }

@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { LearningRate, Optimizer } from "../types.ts";
+import type { GradientTransformation, LearningRate, Optimizer } from "../types.ts";
 import { checkLearningRate } from "../types.ts";
-import { chain, fuse, type FusedKernel, rejectGradient } from "../transforms/chain.ts";
+import { chain, fuse, type FusedKernel, rejectEntry, stateOf } from "../transforms/chain.ts";
 import { type LearningRateState, scaleByLearningRate } from "../transforms/scale.ts";
 import { momentum, type MomentumState } from "../transforms/momentum.ts";
 import { addDecayedWeights } from "../transforms/weight_decay.ts";
@@ -181,57 +181,67 @@ export interface SgdOptions {
 }
 
 /**
- * SGD in one loop: the same arithmetic, in the same order, as the chain
- * `[addDecayedWeights], [momentum], scaleByLearningRate`.
+ * SGD in one loop: the same arithmetic, in the same order, as the chain `opt`
+ * it fuses: `[addDecayedWeights(weightDecay)], [trace], lrBlock`. It finds the
+ * blocks' states by the blocks themselves.
  */
 function sgdKernel(
-  weightDecay: number,
-  mu: number,
-  dampening: number,
-  nesterov: boolean,
+  opt: Optimizer,
+  blocks: {
+    trace: GradientTransformation<MomentumState> | null;
+    rate: GradientTransformation<LearningRateState>;
+  },
+  { weightDecay, mu, dampening, nesterov }: {
+    weightDecay: number;
+    mu: number;
+    dampening: number;
+    nesterov: boolean;
+  },
 ): FusedKernel {
   const keep = 1 - dampening;
-  const lrAt = (weightDecay > 0 ? 1 : 0) + (mu > 0 ? 1 : 0);
+  const buffer = blocks.trace === null ? null : stateOf(opt, blocks.trace);
+  const rate = stateOf(opt, blocks.rate);
   return (w, g, state) => {
-    const inner = state.inner;
-    const lr = (inner[lrAt] as LearningRateState).lr;
-    const n = w.length;
-    if (mu === 0) {
-      let i = 0;
-      for (; i < n; i++) {
+    const lr = rate(state).lr;
+    let i = 0;
+    if (buffer === null) {
+      for (; i < w.length; i++) {
         const x = g[i];
-        if (x - x !== 0) break; // a non-finite entry: stop before using it
-        const gi = weightDecay === 0 ? x : x + weightDecay * w[i];
-        w[i] -= gi * lr;
+        const p = w[i];
+        if (x - x + (p - p) !== 0) break; // a non-finite entry: stop before using it
+        const gi = weightDecay === 0 ? x : x + weightDecay * p;
+        w[i] = p - gi * lr;
       }
-      if (i < n) rejectGradient(state, g, i);
+      if (i < w.length) rejectEntry(state, w, g, i, i);
       return;
     }
-    const trace = inner[lrAt - 1] as MomentumState;
+    const trace = buffer(state);
     const buf = trace.buf;
     const copy = !trace.started;
-    let i = 0;
-    if (!copy && !nesterov && weightDecay === 0) {
-      // The common case, without the branches of the general loop below.
-      for (; i < n; i++) {
+    if (!copy && !nesterov && weightDecay === 0 && dampening === 0) {
+      // The common case, without the branches of the general loop below
+      // (b·μ + x has the bits of the momentum block's μ·b + 1·x).
+      for (; i < w.length; i++) {
         const x = g[i];
-        if (x - x !== 0) break; // a non-finite entry: stop before using it
-        const b = mu * buf[i] + keep * x;
+        const p = w[i];
+        if (x - x + (p - p) !== 0) break; // a non-finite entry: stop before using it
+        const b = buf[i] * mu + x;
         buf[i] = b;
-        w[i] -= b * lr;
+        w[i] = p - b * lr;
       }
-      if (i < n) rejectGradient(state, g, i);
+      if (i < w.length) rejectEntry(state, w, g, i, i);
       return;
     }
-    for (; i < n; i++) {
+    for (; i < w.length; i++) {
       const x = g[i];
-      if (x - x !== 0) break; // a non-finite entry: stop before using it
-      const gi = weightDecay === 0 ? x : x + weightDecay * w[i];
+      const p = w[i];
+      if (x - x + (p - p) !== 0) break; // a non-finite entry: stop before using it
+      const gi = weightDecay === 0 ? x : x + weightDecay * p;
       const b = copy ? gi : mu * buf[i] + keep * gi;
       buf[i] = b;
-      w[i] -= (nesterov ? gi + mu * b : b) * lr;
+      w[i] = p - (nesterov ? gi + mu * b : b) * lr;
     }
-    if (i < n) rejectGradient(state, g, i);
+    if (i < w.length) rejectEntry(state, w, g, i, i);
   };
 }
 
@@ -270,7 +280,7 @@ export function sgd(options: SgdOptions = {}): Optimizer {
   const mu = unitInterval("momentum", options.momentum ?? 0);
   const weightDecay = nonNegative("weightDecay", options.weightDecay ?? 0);
   const nesterov = bool("nesterov", options.nesterov ?? false);
-  const blocks = [];
+  const blocks: GradientTransformation[] = [];
   if (weightDecay > 0) blocks.push(addDecayedWeights(weightDecay));
   const dampening = closedUnitInterval("dampening", options.dampening ?? 0);
   if (nesterov && (mu === 0 || dampening !== 0)) {
@@ -279,10 +289,11 @@ export function sgd(options: SgdOptions = {}): Optimizer {
         `dampening ${dampening}`,
     );
   }
-  const trace = momentum({ decay: mu, dampening, nesterov, start: "first" });
-  if (mu > 0) blocks.push(trace);
-  blocks.push(scaleByLearningRate(lr));
+  const trace = mu > 0 ? momentum({ decay: mu, dampening, nesterov, start: "first" }) : null;
+  const rate = scaleByLearningRate(lr);
+  if (trace !== null) blocks.push(trace);
+  blocks.push(rate);
   const opt = chain("sgd", ...blocks);
   if (!bool("fused", options.fused ?? true)) return opt;
-  return fuse(opt, sgdKernel(weightDecay, mu, dampening, nesterov));
+  return fuse(opt, sgdKernel(opt, { trace, rate }, { weightDecay, mu, dampening, nesterov }));
 }

@@ -337,6 +337,9 @@ export async function explorableData(
   fig: ExplorableFigure | VegaLiteSpec,
   values: Readonly<Record<string, number>> = {},
 ): Promise<PanelData[]> {
+  if (fig === null || typeof fig !== "object" || Array.isArray(fig)) {
+    throw new TypeError(`\`fig\` must be an explorable figure or its spec, got ${show(fig)}`);
+  }
   const spec = (fig as ExplorableFigure).spec !== undefined && "svg" in fig
     ? (fig as ExplorableFigure).spec
     : fig as VegaLiteSpec;

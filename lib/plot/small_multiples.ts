@@ -88,7 +88,12 @@ interface Prepared extends Frame {
 
 function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prepared {
   knownKeys("smallMultiples", options, KEYS);
-  if (!Array.isArray(panels) || panels.length === 0) {
+  if (!Array.isArray(panels)) {
+    throw new TypeError(
+      `\`panels\` must be a non-empty array of { title, series }, got ${show(panels)}`,
+    );
+  }
+  if (panels.length === 0) {
     throw new RangeError(
       `\`panels\` must be a non-empty array of { title, series }, got ${show(panels)}`,
     );

@@ -17,6 +17,8 @@
  * @module
  */
 
+import { show } from "../_validate.ts";
+
 /** A method of the course with its own colour. */
 export type Method =
   | "gradientDescent"
@@ -106,7 +108,7 @@ const METHOD_PATTERNS: readonly [Method, RegExp][] = [
  */
 export function methodOf(name: string): Method | undefined {
   if (typeof name !== "string") {
-    throw new TypeError(`\`name\` must be a string, got ${typeof name} ${String(name)}`);
+    throw new TypeError(`\`name\` must be a string, got ${show(name)}`);
   }
   const plain = name.toLowerCase().replace(/[’']/g, "").replace(/[^a-z0-9]+/g, " ").trim();
   return METHOD_PATTERNS.find(([, pattern]) => pattern.test(plain))?.[0];
@@ -139,13 +141,18 @@ export function methodOf(name: string): Method | undefined {
  */
 export function seriesColors(names: readonly string[]): string[] {
   if (!Array.isArray(names)) {
-    throw new TypeError(`\`names\` must be an array of strings, got ${typeof names}`);
+    throw new TypeError(`\`names\` must be an array of strings, got ${show(names)}`);
   }
+  names.forEach((n, i) => {
+    if (typeof n !== "string") {
+      throw new TypeError(`\`names[${i}]\` must be a string, got ${show(n)}`);
+    }
+  });
   // Two series of one method in a figure (say "adam, constant η" and "adam, cosine decay")
   // must not share a colour: the first keeps the method's, the others take free ones.
   const claimed = new Set<Method>();
   const fixed = names.map((n) => {
-    const method = methodOf(String(n));
+    const method = methodOf(n);
     if (method === undefined || claimed.has(method)) return undefined;
     claimed.add(method);
     return METHOD_COLORS[method];
@@ -269,7 +276,7 @@ function subscript(text: string): string | undefined {
  */
 export function mathLabel(label: string): string {
   if (typeof label !== "string") {
-    throw new TypeError(`\`label\` must be a string, got ${typeof label} ${String(label)}`);
+    throw new TypeError(`\`label\` must be a string, got ${show(label)}`);
   }
   const letter = "A-Za-zα-ωΑ-Ω";
   return label

@@ -1,6 +1,6 @@
 // Argument checks and small numerical helpers shared by the problems.
 
-import { show } from "../_validate.ts";
+import { isPlainObject, show } from "../_validate.ts";
 import type { Domain, Minimum } from "./problem.ts";
 
 /** Checks a point w: a Float64Array of length `dim` with finite entries. */
@@ -75,6 +75,80 @@ export function checkVector(name: string, value: unknown, dim?: number): Float64
     out[i] = x;
   }
   return out;
+}
+
+/** A plotting box given by the caller: `{ x: [lo, hi] }`, plus `y` for a 2-D problem. */
+export function checkDomain(name: string, value: unknown, dim: number): Domain {
+  if (dim > 2) {
+    throw new TypeError(
+      `\`${name}\` is for 1-D and 2-D problems (a plotting box), got one for dimension ${dim}`,
+    );
+  }
+  if (!isPlainObject(value)) {
+    throw new TypeError(
+      `\`${name}\` must be an object { x: [lo, hi]${dim === 2 ? ", y: [lo, hi]" : ""} }, got ${
+        show(value)
+      }`,
+    );
+  }
+  const axes = dim === 2 ? ["x", "y"] : ["x"];
+  for (const key of Object.keys(value)) {
+    if (!axes.includes(key)) {
+      throw new TypeError(
+        `\`${name}\` has no key \`${key}\` for a ${dim}-D problem; known keys: ${axes.join(", ")}`,
+      );
+    }
+  }
+  const out: Record<string, readonly [number, number]> = {};
+  for (const axis of axes) {
+    const range = value[axis];
+    const where = `${name}.${axis}`;
+    if (!Array.isArray(range) || range.length !== 2) {
+      throw new TypeError(
+        `\`${where}\` must be an array [lo, hi] of two numbers, got ${show(range)}`,
+      );
+    }
+    for (let k = 0; k < 2; k++) {
+      const x = range[k];
+      if (typeof x !== "number" || !Number.isFinite(x)) {
+        const E = typeof x === "number" ? RangeError : TypeError;
+        throw new E(`\`${where}[${k}]\` must be a finite number, got ${show(x)}`);
+      }
+    }
+    if (!(range[0] < range[1])) {
+      throw new RangeError(
+        `\`${where}\` must be [lo, hi] with lo < hi, got [${show(range[0])}, ${show(range[1])}]`,
+      );
+    }
+    out[axis] = Object.freeze([range[0], range[1]] as const);
+  }
+  return Object.freeze(out) as unknown as Domain;
+}
+
+/** Display names: `undefined`, or an array of `count` strings (copied). */
+export function checkNames(
+  name: string,
+  value: unknown,
+  count: number,
+  per: string,
+): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    throw new TypeError(
+      `\`${name}\` must be an array of ${count} strings, one per ${per}, got ${show(value)}`,
+    );
+  }
+  if (value.length !== count) {
+    throw new RangeError(
+      `\`${name}\` must have one name per ${per} (${count}), got length ${value.length}`,
+    );
+  }
+  value.forEach((v, i) => {
+    if (typeof v !== "string") {
+      throw new TypeError(`\`${name}[${i}]\` must be a string, got ${show(v)}`);
+    }
+  });
+  return [...value];
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { knownKeys, positive } from "../_validate.ts";
+import { finite, knownKeys, positive } from "../_validate.ts";
 import type { Problem } from "./problem.ts";
 import { checkOut, checkPoint, checkVector, minimumOf } from "./_check.ts";
 
@@ -74,7 +74,9 @@ export function flatThenSteep(options: FlatThenSteepOptions = {}): Problem {
   const h = positive("depth", options.depth ?? 1);
   const sigma = positive("width", options.width ?? 0.5);
   const s = options.start ?? -8;
-  const start = typeof s === "number" ? checkVector("start", [s]) : checkVector("start", s, 1);
+  const start = typeof s === "number"
+    ? Float64Array.of(finite("start", s))
+    : checkVector("start", s, 1);
   const inv2s2 = 1 / (2 * sigma * sigma);
   const hOverS2 = h / (sigma * sigma);
   const lo = Math.min(-10, start[0] - 1);

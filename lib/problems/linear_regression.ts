@@ -4,7 +4,7 @@
  * @module
  */
 
-import { bool, integer, knownKeys, nonNegative } from "../_validate.ts";
+import { bool, finite, integer, knownKeys, nonNegative, show } from "../_validate.ts";
 import { createRng } from "../data/random.ts";
 import type { DataProblem, Minimum } from "./problem.ts";
 import {
@@ -128,7 +128,7 @@ export function linearRegression(options: LinearRegressionOptions = {}): LinearR
     ? 0
     : options.trueBias === undefined
     ? rng.normal()
-    : checkVector("trueBias", [options.trueBias])[0];
+    : finite("trueBias", options.trueBias);
   const X = new Float64Array(n * d);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -139,6 +139,15 @@ export function linearRegression(options: LinearRegressionOptions = {}): LinearR
       s += wTrue[j] * x;
     }
     y[i] = noise > 0 ? s + rng.normal(0, noise) : s;
+  }
+  // y_i² must be finite for the loss: refuse data whose targets overflow, naming what made them
+  for (let i = 0; i < n; i++) {
+    if (!(Math.abs(y[i]) <= 1e150)) {
+      throw new RangeError(
+        `\`noise\` (${show(noise)}), \`trueWeights\` and \`trueBias\` must keep every target ` +
+          `|y_i| <= 1e150 so that the squared loss is finite, got y[${i}] = ${show(y[i])}`,
+      );
+    }
   }
   const dim = d + (intercept ? 1 : 0);
   const trueParams = Object.freeze(intercept ? [...wTrue, bTrue] : [...wTrue]);

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { show } from "../_validate.ts";
+
 /** A box to plot a problem in: x-range, and y-range for 2-D problems. */
 export interface Domain {
   /** [min, max] of the first coordinate. */
@@ -85,6 +87,9 @@ export interface DataProblem extends Problem {
  * ```
  */
 export function isDataProblem(problem: Problem): problem is DataProblem {
+  if (problem === null || typeof problem !== "object") {
+    throw new TypeError(`\`problem\` must be a problem object, got ${show(problem)}`);
+  }
   const p = problem as Partial<DataProblem>;
   return typeof p.samples === "number" && typeof p.batchLoss === "function" &&
     typeof p.batchGrad === "function";

@@ -11,6 +11,7 @@ import { checkSymmetric } from "../analysis/_matrix.ts";
 import { knownKeys, show } from "../_validate.ts";
 import type { Domain, Problem } from "./problem.ts";
 import {
+  checkDomain,
   checkOut,
   checkPoint,
   checkVector,
@@ -95,7 +96,9 @@ export function quadraticForm(options: QuadraticFormOptions): Problem {
     : checkVector("start", options.start, d);
   const name = options.name ?? "quadratic form";
   if (typeof name !== "string") throw new TypeError(`\`name\` must be a string, got ${show(name)}`);
-  const domain = options.domain ?? (d <= 2 ? domainAround([start, wStar]) : undefined);
+  const domain = options.domain === undefined
+    ? (d <= 2 ? domainAround([start, wStar]) : undefined)
+    : checkDomain("domain", options.domain, d);
   const mat = rows.map((r) => r.map((x) => x));
 
   return {

@@ -9,7 +9,7 @@ import { bool, integer, knownKeys, nonNegative, show } from "../_validate.ts";
 import { loadIris } from "../data/iris.ts";
 import { standardize as standardizeRows } from "../data/standardize.ts";
 import type { DataProblem } from "./problem.ts";
-import { checkIndices, checkOut, checkPoint } from "./_check.ts";
+import { checkIndices, checkNames, checkOut, checkPoint } from "./_check.ts";
 
 /** Options of {@link softmaxRegression}. */
 export interface SoftmaxRegressionOptions {
@@ -131,6 +131,8 @@ export function softmaxRegression(options: SoftmaxRegressionOptions): SoftmaxReg
   const lambda = nonNegative("l2", options.l2 ?? 0);
   const name = options.name ?? "softmax regression";
   if (typeof name !== "string") throw new TypeError(`\`name\` must be a string, got ${show(name)}`);
+  const classNames = checkNames("classNames", options.classNames, K, "class");
+  const featureNames = checkNames("featureNames", options.featureNames, d, "feature");
   const stride = d + 1;
   const dim = K * stride;
   const z = new Float64Array(K); // scratch: scores, then probabilities
@@ -145,6 +147,13 @@ export function softmaxRegression(options: SoftmaxRegressionOptions): SoftmaxReg
       for (let j = 0; j < d; j++) s += w[base + j] * X[o + j];
       z[k] = s;
       if (s > max) max = s;
+    }
+    if (!Number.isFinite(max)) {
+      throw new RangeError(
+        `\`w\` is too large for these features: the scores W x_i + b of sample ${i} overflow, got ${
+          show(max)
+        }`,
+      );
     }
     let sum = 0;
     for (let k = 0; k < K; k++) sum += Math.exp(z[k] - max);
@@ -206,8 +215,8 @@ export function softmaxRegression(options: SoftmaxRegressionOptions): SoftmaxReg
     classes: K,
     X,
     labels,
-    classNames: options.classNames ? [...options.classNames] : undefined,
-    featureNames: options.featureNames ? [...options.featureNames] : undefined,
+    classNames,
+    featureNames,
     loss(w) {
       checkPoint(dim, w);
       return lossOver(w, null);
@@ -267,7 +276,10 @@ function readRows(rows: unknown): { data: Float64Array; samples: number; feature
   const data = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
     const r = list[i];
-    if (r === null || typeof r !== "object" || r.length !== d) {
+    if (r === null || typeof r !== "object" || typeof r.length !== "number") {
+      throw new TypeError(`\`features[${i}]\` must be a row of ${d} numbers, got ${show(r)}`);
+    }
+    if (r.length !== d) {
       throw new RangeError(
         `\`features[${i}]\` must be a row of ${d} numbers (like \`features[0]\`), got ${show(r)}`,
       );

@@ -141,6 +141,7 @@ export function scaleByNormAdadelta(
     prepare(state, t) {
       state.lr = learningRateAt(rate, t);
     },
+    learningRate: (state) => state.lr,
     update(u, lo, hi, state) {
       const n = hi - lo;
       let sq = 0;

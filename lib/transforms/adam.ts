@@ -102,7 +102,7 @@ export function scaleByAdam(options: ScaleByAdamOptions): GradientTransformation
         const denom = inside
           ? Math.sqrt(v / (bc2Sqrt * bc2Sqrt) + eps)
           : Math.sqrt(v) / bc2Sqrt + eps;
-        u[k] = m / bc1 / denom;
+        u[k] = m / (denom * bc1); // one division less than m / bc1 / denom
       }
     },
   };

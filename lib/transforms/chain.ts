@@ -7,14 +7,51 @@
 import type { GradientTransformation, Optimizer, OptimizerState } from "../types.ts";
 import { sameLength, show, vector } from "../_validate.ts";
 
-/** Which optimizer each chain's block list belongs to, e.g. `"adam #3"` (see `OptimizerState.owner`). */
-const owners = new WeakMap<readonly GradientTransformation[], string>();
+/** What `chain` knows about each optimizer it made, by its block list. */
+interface Chained {
+  /** Its name and number, e.g. `"adam #3"` (see `OptimizerState.owner`). */
+  readonly owner: string;
+  /** Whether a block needs the whole vector at once (then the scratch holds every coordinate). */
+  readonly whole: boolean;
+}
+const chained = new WeakMap<readonly GradientTransformation[], Chained>();
 let chains = 0;
+
+/** What `chain` recorded about an optimizer's blocks, or a TypeError. */
+function chainOf(transforms: readonly GradientTransformation[]): Chained {
+  const made = chained.get(transforms);
+  if (made === undefined) {
+    throw new TypeError("`transforms` must be the `transforms` of an optimizer made by chain()");
+  }
+  return made;
+}
+
+/** The length of the scratch block `init` makes for `n` parameters. */
+function scratchLength(whole: boolean, n: number): number {
+  return whole ? n : Math.min(n, BLOCK_SIZE);
+}
+
+/** Checks that `state` is a state made by the `init` of the optimizer `owner` names. */
+function checkOwner(owner: string, state: OptimizerState): void {
+  if (!state || typeof state !== "object" || !Array.isArray(state.inner)) {
+    throw new TypeError(`\`state\` must come from this optimizer's init(), got ${show(state)}`);
+  }
+  if (state.owner !== owner) {
+    throw new TypeError(
+      `\`state\` must come from the init() of this optimizer (${owner}), got a state made by ${
+        typeof state.owner === "string" ? state.owner : "something else"
+      }`,
+    );
+  }
+}
 
 /**
  * Everything a step does before touching a coordinate: checks its arguments
- * and its state, and calls every block's `prepare` with the step index.
- * (Gradient entries are checked inside the step's loop: see {@link rejectGradient}.)
+ * and everything of the state it relies on (its owner, its size, its count,
+ * that it can be written to and has not failed), then calls every block's
+ * `prepare` with the step index. So a step that throws here has changed no
+ * parameter, no buffer and no count. (Entries of `params` and `grads` are
+ * checked inside the step's loop: see {@link rejectEntry}.)
  *
  * @param transforms The optimizer's blocks, in chain order.
  * @param params The parameters.
@@ -37,21 +74,13 @@ export function beginStep(
   if (!state || typeof state.count !== "number" || !Array.isArray(state.inner)) {
     throw new TypeError(`\`state\` must come from this optimizer's init(), got ${show(state)}`);
   }
-  const owner = owners.get(transforms);
-  if (owner === undefined) {
-    throw new TypeError("`transforms` must be the `transforms` of an optimizer made by chain()");
-  }
-  if (state.owner !== owner) {
-    throw new TypeError(
-      `\`state\` must come from the init() of this optimizer (${owner}), got a state made by ${
-        typeof state.owner === "string" ? state.owner : "something else"
-      }`,
-    );
-  }
+  const { owner, whole } = chainOf(transforms);
+  checkOwner(owner, state);
   sameLength("params", params, "grads", grads);
-  if (state.size !== params.length || state.inner.length !== transforms.length) {
+  const inner = state.inner;
+  if (state.size !== params.length || inner.length !== transforms.length) {
     throw new RangeError(
-      `\`state\` was made by init() for ${state.size} parameters and ${state.inner.length} ` +
+      `\`state\` was made by init() for ${state.size} parameters and ${inner.length} ` +
         `blocks; this step has ${params.length} parameters and ${transforms.length} blocks`,
     );
   }
@@ -61,41 +90,161 @@ export function beginStep(
     );
   }
   const t = state.count;
-  for (let j = 0; j < transforms.length; j++) transforms[j].prepare?.(state.inner[j], t);
+  if (!(Number.isInteger(t) && t >= 0)) {
+    throw new RangeError(`\`state.count\` must be an integer >= 0, got ${show(t)}`);
+  }
+  if (!Object.isExtensible(state)) {
+    throw new TypeError(
+      "`state` must be writable (a step advances its count), got a frozen or sealed state",
+    );
+  }
+  const scratch = state.scratch;
+  if (
+    !(scratch instanceof Float64Array) || scratch.length !== scratchLength(whole, params.length)
+  ) {
+    throw new TypeError(
+      `\`state.scratch\` must be the Float64Array of length ${
+        scratchLength(whole, params.length)
+      } that init() made, got ${show(scratch)}`,
+    );
+  }
+  // Every block that writes fields of its state (not only entries of its
+  // buffers) writes them in `prepare`, before any coordinate is touched; so a
+  // frozen block state is caught here, at no cost to a step that succeeds.
+  for (let j = 0; j < transforms.length; j++) {
+    try {
+      transforms[j].prepare?.(inner[j], t);
+    } catch (e) {
+      const s = inner[j];
+      if (typeof s === "object" && s !== null && Object.isFrozen(s)) {
+        throw new TypeError(
+          `\`state.inner[${j}]\` (the state of ${transforms[j].name}) must be writable, ` +
+            "got a frozen object",
+        );
+      }
+      throw e;
+    }
+  }
   return t;
 }
 
 /**
- * Stops a step at a non-finite gradient entry: marks the state as failed and
- * throws a `RangeError` naming the entry.
+ * Stops a step at a non-finite entry of `grads` or `params`, saying exactly
+ * what the step had already changed, and throws a `RangeError` naming the entry.
  *
- * Every step checks each gradient entry just before it uses it (x − x ≠ 0
- * exactly when x is NaN or ±Infinity). A separate pass over the gradient
- * before the step would leave everything untouched on failure, but it reads
- * the gradient twice, and at 10⁶ parameters that costs 10–25 % of a step
- * (see `deno task bench`). So the price of the one-pass check is paid only
- * when it fires: the coordinates before `i` have been updated, the entry
- * itself and everything after it have not, and the state refuses further
- * steps. `train` checks the gradient itself before stepping, so a training run
+ * Every step checks each entry of `grads` and `params` just before it uses
+ * them (x − x ≠ 0 exactly when x is NaN or ±Infinity), inside its own loop. A
+ * separate pass before the step would leave everything untouched on failure,
+ * but it reads both vectors twice, and at 10⁶ parameters that costs 10–25 % of
+ * a step (see `deno task bench`). The price of the one-pass check is paid
+ * only when it fires:
+ * - when the step had updated no coordinate yet (`updated` = 0: the bad entry
+ *   is in the chain's first block, or in the only block of a whole-vector
+ *   rule, or at coordinate 0 of a fused loop), params, the state's buffers and
+ *   its count are as they were, and the state can still be used;
+ * - otherwise coordinates 0 to `updated` − 1 of the parameters and of the
+ *   state's buffers have been stepped and the others have not, so the state
+ *   is marked `failed` and refuses further steps.
+ *
+ * `train` checks the gradient itself before stepping, so a training run
  * stops cleanly as "diverged" instead.
  *
  * @param state The state of the step being taken.
+ * @param params The parameters.
  * @param grads The gradient.
- * @param i The index of the first non-finite entry.
+ * @param i The index of the first coordinate whose gradient or parameter is not finite.
+ * @param updated How many leading coordinates (0 to `i`) the step had already updated.
  * @returns Never: it always throws.
  */
-export function rejectGradient(state: OptimizerState, grads: Float64Array, i: number): never {
-  const reason = `\`grads[${i}]\` must be a finite number, got ${
-    show(grads[i])
+export function rejectEntry(
+  state: OptimizerState,
+  params: Float64Array,
+  grads: Float64Array,
+  i: number,
+  updated: number,
+): never {
+  const [name, value] = Number.isFinite(grads[i]) ? ["params", params[i]] : ["grads", grads[i]];
+  const reason = `\`${name}[${i}]\` must be a finite number, got ${
+    show(value)
   } at step ${state.count}`;
-  state.failed = `${reason} (coordinates 0 to ${i - 1} were already updated)`;
-  throw new RangeError(`${reason}; params and state were updated up to coordinate ${i - 1}`);
+  if (updated === 0) {
+    throw new RangeError(
+      `${reason}; nothing was updated: params, the state's buffers and its count are as before`,
+    );
+  }
+  const n = params.length;
+  const done = updated === 1 ? "coordinate 0" : `coordinates 0 to ${updated - 1}`;
+  const rest = updated === n - 1 ? `coordinate ${n - 1}` : `coordinates ${updated} to ${n - 1}`;
+  state.failed = `${reason}, after ${done} had been updated (${rest} had not)`;
+  throw new RangeError(
+    `${reason}; ${done} of params and of the state had already been updated, ${rest} had ` +
+      "not, so the state can no longer be used (make a fresh one with init())",
+  );
+}
+
+/**
+ * The state of one block of an optimizer, found by the block itself: returns
+ * a function that picks that block's state out of any state the optimizer's
+ * `init` made. Resolve it once, when the optimizer is built; it keeps working
+ * whatever blocks the options put before or after it.
+ *
+ * @param optimizer An optimizer made by {@link chain} (or {@link fuse}).
+ * @param block One of `optimizer.transforms`.
+ * @returns `(state) => the block's state`; it throws a `TypeError` for a state
+ *   another optimizer made.
+ *
+ * @example Reading a momentum buffer
+ * ```ts
+ * import { chain, momentum, scaleByLearningRate, stateOf } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const trace = momentum({ decay: 0.5 });
+ * const opt = chain("heavy-ball", trace, scaleByLearningRate(0.1));
+ * const buffer = stateOf(opt, trace);
+ * const w = new Float64Array([1]);
+ * const state = opt.init(w);
+ * opt.step(w, new Float64Array([2]), state);
+ * assert.deepEqual([...buffer(state).buf], [2]);
+ * ```
+ */
+export function stateOf<S>(
+  optimizer: Optimizer,
+  block: GradientTransformation<S>,
+): (state: OptimizerState) => S {
+  const list = (optimizer as Partial<Optimizer> | null)?.transforms;
+  if (list === undefined || !chained.has(list)) {
+    throw new TypeError(
+      `\`optimizer\` must be an optimizer made by chain(), got ${show(optimizer)}`,
+    );
+  }
+  const { owner } = chainOf(list);
+  if (!block || typeof block.init !== "function" || typeof block.update !== "function") {
+    throw new TypeError(`\`block\` must be a GradientTransformation, got ${show(block)}`);
+  }
+  const j = list.indexOf(block as GradientTransformation);
+  if (j < 0) {
+    throw new RangeError(
+      `\`block\` must be one of the blocks of ${owner} (${list.map((b) => b.name).join(", ")}), ` +
+        `got ${typeof block.name === "string" ? block.name : show(block)}`,
+    );
+  }
+  if (list.indexOf(block as GradientTransformation, j + 1) >= 0) {
+    throw new RangeError(
+      `\`block\` (${block.name}) appears more than once in ${owner}, so it has no single state`,
+    );
+  }
+  return (state) => {
+    if (state?.owner !== owner) checkOwner(owner, state);
+    return state.inner[j] as S;
+  };
 }
 
 /**
  * A step written as one loop over the coordinates, for an optimizer whose
  * blocks are known. It reads and writes the same state as the chain, after
- * every block's `prepare` has run.
+ * every block's `prepare` has run, and finds its blocks' states with
+ * {@link stateOf}. It checks each entry of `params` and `grads` before using
+ * it and calls {@link rejectEntry} at the first non-finite one.
  */
 export type FusedKernel = (
   params: Float64Array,
@@ -116,12 +265,14 @@ export type FusedKernel = (
  *
  * @example A fused plain gradient step
  * ```ts
- * import { chain, fuse, type LearningRateState, scaleByLearningRate } from "@better-gradients/lib";
+ * import { chain, fuse, scaleByLearningRate, stateOf } from "@better-gradients/lib";
  * import assert from "node:assert/strict";
  *
- * const gd = chain("gd", scaleByLearningRate(0.5));
+ * const eta = scaleByLearningRate(0.5);
+ * const gd = chain("gd", eta);
+ * const rate = stateOf(gd, eta);
  * const fast = fuse(gd, (w, g, state) => {
- *   const lr = (state.inner[0] as LearningRateState).lr;
+ *   const lr = rate(state).lr;
  *   for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
  * });
  * const w = new Float64Array([1]);
@@ -130,11 +281,22 @@ export type FusedKernel = (
  * ```
  */
 export function fuse(optimizer: Optimizer, kernel: FusedKernel): Optimizer {
-  const list = optimizer.transforms;
+  const list = (optimizer as Partial<Optimizer> | null)?.transforms;
+  if (list === undefined || !chained.has(list)) {
+    throw new TypeError(
+      `\`optimizer\` must be an optimizer made by chain(), got ${show(optimizer)}`,
+    );
+  }
+  if (typeof kernel !== "function") {
+    throw new TypeError(
+      `\`kernel\` must be a function (params, grads, state) => void, got ${show(kernel)}`,
+    );
+  }
   return {
     name: optimizer.name,
     transforms: list,
     init: optimizer.init,
+    learningRate: optimizer.learningRate,
     step(params: Float64Array, grads: Float64Array, state: OptimizerState): void {
       const t = beginStep(list, params, grads, state);
       kernel(params, grads, state);
@@ -190,7 +352,9 @@ export function chain(name: string, ...transforms: GradientTransformation[]): Op
   const list = [...transforms];
   const count = list.length;
   const owner = `${name} #${++chains}`;
-  owners.set(list, owner);
+  chained.set(list, { owner, whole });
+  // The blocks that report a learning rate, found once, by what they are.
+  const rated = list.flatMap((tr, j) => (typeof tr.learningRate === "function" ? [j] : []));
 
   return {
     name,
@@ -203,8 +367,15 @@ export function chain(name: string, ...transforms: GradientTransformation[]): Op
         size: n,
         owner,
         inner: list.map((tr) => tr.init(params)),
-        scratch: new Float64Array(whole ? n : Math.min(n, BLOCK_SIZE)),
+        scratch: new Float64Array(scratchLength(whole, n)),
       };
+    },
+    learningRate(state: OptimizerState): number | undefined {
+      checkOwner(owner, state);
+      if (rated.length === 0) return undefined;
+      let eta = 1;
+      for (const j of rated) eta *= list[j].learningRate!(state.inner[j]);
+      return eta;
     },
     step(params: Float64Array, grads: Float64Array, state: OptimizerState): void {
       const t = beginStep(list, params, grads, state);
@@ -216,10 +387,11 @@ export function chain(name: string, ...transforms: GradientTransformation[]): Op
         let i = lo;
         for (let k = 0; i < hi; i++, k++) {
           const g = grads[i];
-          if (g - g !== 0) break; // a non-finite entry: stop before this block
+          const w = params[i];
+          if (g - g + (w - w) !== 0) break; // a non-finite entry: stop before this block
           u[k] = g;
         }
-        if (i < hi) rejectGradient(state, grads, i);
+        if (i < hi) rejectEntry(state, params, grads, i, lo);
         for (let j = 0; j < count; j++) list[j].update(u, lo, hi, state.inner[j], params);
         for (let i = lo, k = 0; i < hi; i++, k++) params[i] -= u[k];
       }

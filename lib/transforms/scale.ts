@@ -75,6 +75,7 @@ export function scaleByLearningRate(lr: LearningRate): GradientTransformation<Le
     prepare(state, t) {
       state.lr = learningRateAt(rate, t);
     },
+    learningRate: (state) => state.lr,
     update(u, lo, hi, state) {
       const eta = state.lr;
       for (let k = 0, n = hi - lo; k < n; k++) u[k] *= eta;
