@@ -67,11 +67,13 @@ Deno.test({
   sanitizeResources: false,
   fn: async (t) => {
     await withBuiltSite(NOTEBOOKS, "bg-explorable-test-", async ({ origin, browser }) => {
-      const open = async (file: string) => {
+      // `count`: the page's explorables; the steps below drive the first one.
+      const open = async (file: string, count: number) => {
         const { context, page, traffic } = await openPage(browser, origin, file);
         await page.waitForSelector("html[data-vega-done]");
-        const figure = page.locator("figure.output-vega:has(.vega-bindings input[type=range])");
-        assert.equal(await figure.count(), 1, `${file} has one explorable`);
+        const all = page.locator("figure.output-vega:has(.vega-bindings input[type=range])");
+        assert.equal(await all.count(), count, `${file} has ${count} explorable(s)`);
+        const figure = all.first();
         assert.equal(await figure.getAttribute("data-vega-state"), "ready");
         await figure.scrollIntoViewIfNeeded();
         return { context, page, traffic, figure };
@@ -80,7 +82,7 @@ Deno.test({
       await t.step(
         "06 · EMA: t sets the number of weights, α the length of their tail",
         async () => {
-          const { context, page, traffic, figure } = await open("06_ema.html");
+          const { context, page, traffic, figure } = await open("06_ema.html", 1);
           try {
             // the default: α = 0.9, t = 4, so five weights per series, the raw ones shorter
             assert.equal(
@@ -142,7 +144,7 @@ Deno.test({
       await t.step(
         "05 · Momentum: with α = 0 the momentum path is gradient descent's",
         async () => {
-          const { context, page, traffic, figure } = await open("05_momentum.html");
+          const { context, page, traffic, figure } = await open("05_momentum.html", 2);
           try {
             const path = (colour: string) =>
               figure.locator(
