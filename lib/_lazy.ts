@@ -69,11 +69,17 @@ export function importPackage<T>(name: string): Promise<T> {
 
 let vegaLoading: Promise<VegaModules> | undefined;
 
-/** vega and vega-lite, imported on the first call and shared by every later one. */
+/**
+ * vega and vega-lite, imported on the first call and shared by every later one. First it loads
+ * lib/_quiet_punycode.ts, which drops the deprecation warning vega's Node build would print (it
+ * imports `node:process`, so it too waits for the first figure).
+ */
 export function loadVega(): Promise<VegaModules> {
-  vegaLoading ??= Promise.all([
-    importPackage<typeof import("vega")>("vega"),
-    importPackage<typeof import("vega-lite")>("vega-lite"),
-  ]).then(([vega, vl]) => ({ vega, vl }));
+  vegaLoading ??= import("./_quiet_punycode.ts").then(() =>
+    Promise.all([
+      importPackage<typeof import("vega")>("vega"),
+      importPackage<typeof import("vega-lite")>("vega-lite"),
+    ])
+  ).then(([vega, vl]) => ({ vega, vl }));
   return vegaLoading;
 }

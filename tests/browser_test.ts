@@ -13,7 +13,7 @@
 
 import assert from "node:assert/strict";
 import type { Browser, Locator, Page } from "playwright-core";
-import { lineChart, openWindow } from "@better-gradients/lib";
+import { lineChart, lossSurface, openWindow } from "@better-gradients/lib";
 import {
   launch,
   openPage,
@@ -268,7 +268,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "browser: the nodeplotlib window draws its figure with plotly.js served locally",
+  name: "browser: the nodeplotlib window draws its figures offline, asking nothing off 127.0.0.1",
   // NestJS (inside openWindow) and playwright-core keep handles for a tick after closing.
   sanitizeOps: false,
   sanitizeResources: false,
@@ -278,50 +278,70 @@ Deno.test({
       { "η = 0.05": decay(0.05), "η = 0.1": decay(0.1), "η = 0.2": decay(0.2) },
       { yScale: "log" },
     );
-    const win = await openWindow(fig, { open: false, closeWithPage: false, log: false });
+    const surface = await lossSurface((x, y) => x * x + 3 * y * y, {
+      xDomain: [-2, 2],
+      yDomain: [-1, 1],
+      trajectories: [
+        { name: "sgd", x: [1.5, 1, 0.5], y: [0.8, 0.3, 0.1] },
+        { name: "adam", x: [-1.5, -1, -0.5], y: [0.8, 0.3, 0.1] },
+      ],
+    });
+    const win = await openWindow([fig, surface], {
+      open: false,
+      closeWithPage: false,
+      log: false,
+    });
     let browser: Browser | null = null;
     try {
       browser = await launch();
       const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
       context.setDefaultTimeout(STEP_TIMEOUT_MS);
-      // plotly.js from the pinned npm package, should the page still ask a CDN for it
-      const plotly = await Deno.readFile(
-        new URL(import.meta.resolve("plotly.js-dist-min/plotly.min.js")),
-      );
       const traffic = await watch(context, win.url);
-      await context.route(/\/plotly-[0-9.]+\.min\.js$/, (route) => {
-        if (route.request().url().startsWith(win.url)) return route.continue();
-        return route.fulfill({ body: Buffer.from(plotly), contentType: "text/javascript" });
-      });
       const page = await context.newPage();
       await page.goto(win.url);
       const plot = page.locator(".js-plotly-plot");
-      await plot.first().waitFor({ state: "visible" });
+      await plot.nth(1).waitFor({ state: "visible" });
       await page.locator(".js-plotly-plot .scatterlayer .trace").first().waitFor();
-      assert.equal(await plot.count(), 1);
-      assert.equal(await plot.locator(".scatterlayer .trace").count(), 3, "one trace per series");
-      assert.equal(await plot.locator(".legend .traces").count(), 3, "one legend entry each");
-      for (const trace of await plot.locator(".scatterlayer .trace path.js-line").all()) {
+      // both drawn: the surface's two paths too (errors of the first change came before)
+      await plot.nth(1).locator(".scatterlayer .trace").nth(1).waitFor();
+      assert.equal(await plot.count(), 2);
+      const line = plot.first();
+      assert.equal(await line.locator(".scatterlayer .trace").count(), 3, "one trace per series");
+      assert.equal(await line.locator(".legend .traces").count(), 3, "one legend entry each");
+      for (const trace of await line.locator(".scatterlayer .trace path.js-line").all()) {
         const d = await trace.getAttribute("d");
         // curved on the log axis, so plotly keeps many vertices
         assert.ok((d ?? "").split("L").length > 10, `a line with points, got d="${d}"`);
       }
-      const { width, height } = await size(plot.locator(".main-svg").first());
+      const { width, height } = await size(line.locator(".main-svg").first());
       assert.ok(width > 300 && height > 200, `plot is ${width}×${height}`);
       // plotly.js itself came from the window's own server
       assert.ok(traffic.requests.some((u) => u.startsWith(win.url) && /plotly-.*\.js$/.test(u)));
-      // the page's web fonts are the only thing it asks outside for (blocked here; the browser
-      // falls back to its own fonts): never a script
-      assert.deepEqual(
-        traffic.outside.filter((o) => o.type !== "stylesheet" && o.type !== "font"),
-        [],
-      );
+      // nothing else was asked of any other host: no script, no web font
+      assert.deepEqual(traffic.outside, []);
       assert.deepEqual(traffic.broken, []);
-      // Besides the blocked fonts, nodeplotlib 1.1.2's own Angular plot component logs one
-      // error (its ngOnChanges reads a view child that does not exist yet); it draws anyway.
-      const known =
-        /ERR_BLOCKED_BY_CLIENT|Cannot read properties of undefined \(reading 'nativeElement'\)\n\s+at \w+\.ngOnChanges/;
-      assert.deepEqual(traffic.errors.filter((e) => !known.test(e)), []);
+      // and nothing was logged (nodeplotlib's plot component used to throw on its first change)
+      assert.deepEqual(traffic.errors, []);
+      // the toolbar's icon is drawn, not its font ligature's text ("tip…")
+      const icon = await page.locator("mat-toolbar mat-icon").evaluate((el) => {
+        const style = getComputedStyle(el);
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return {
+          textWidth: range.getBoundingClientRect().width,
+          width: el.getBoundingClientRect().width,
+          background: style.backgroundImage,
+        };
+      });
+      assert.equal(icon.textWidth, 0, "the icon's ligature text takes no room");
+      assert.ok(icon.width >= 16 && icon.background.includes("data:image/svg+xml"), `${icon}`);
+      // the surface's legend (the paths) sits clear of its w₁ axis title
+      const legend = await plot.nth(1).locator(".legend").boundingBox();
+      const title = await plot.nth(1).locator(".xtitle").boundingBox();
+      assert.ok(legend && title, "the surface has a legend and an x-axis title");
+      const overlap = legend.x < title.x + title.width && title.x < legend.x + legend.width &&
+        legend.y < title.y + title.height && title.y < legend.y + legend.height;
+      assert.ok(!overlap, `legend ${JSON.stringify(legend)} overlaps ${JSON.stringify(title)}`);
       await screenshot(page, "nodeplotlib-window");
       await context.close();
     } finally {

@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 import { parseHTML } from "linkedom";
 import { buildSite, pageName, SITE_MARKER } from "../tools/build.ts";
+import { executedNotebook, notebookKey, VARIANT_TAG, withoutTagged } from "../tools/executed.ts";
+import { formatResult, type Notebook } from "../tools/notebook.ts";
 import { VEGA_SCRIPTS } from "../tools/build/assets.ts";
 import { indexPage, titleNumber } from "../tools/build/page.ts";
 import { escapeHtml, Slugger, stripAnsi } from "../tools/build/html.ts";
@@ -298,7 +300,7 @@ Deno.test("build: the fixture notebooks become an offline static site", async (t
 
     await t.step("the notebooks are offered for download as committed", async () => {
       for (const [i, doc] of pages.entries()) {
-        const href = attr(one(doc, "a[download]"), "href");
+        const href = attr(one(doc, 'a[download][href^="notebooks/"]'), "href");
         assert.equal(
           await read(decodeURIComponent(href)),
           await Deno.readTextFile(NOTEBOOKS[i]),
@@ -679,4 +681,126 @@ Deno.test("build: SVG tidying and offline checks", async (t) => {
     );
     assert.equal(stripAnsi("\x1b[1;31mred\x1b[0m \x1b[2K"), "red ");
   });
+});
+
+Deno.test("build: executed notebooks are cached by content", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "bg-build-cache-" });
+  const cacheDir = `${dir}/cache`;
+  const nb = (title: string, code: string) =>
+    JSON.stringify({
+      cells: [
+        { cell_type: "markdown", metadata: {}, source: `# ${title}` },
+        { cell_type: "code", metadata: {}, source: code, outputs: [], execution_count: null },
+      ],
+      metadata: { kernelspec: { name: "deno", language: "typescript", display_name: "Deno" } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    });
+  const a = `${dir}/01_a.ipynb`;
+  const b = `${dir}/02_b.ipynb`;
+  const build = async (cache: string | null) => {
+    const result = await buildSite({
+      notebooks: [a, b],
+      outDir: `${dir}/site`,
+      cacheDir: cache,
+      log: () => {},
+    });
+    assert.deepEqual(result.problems, []);
+    return result.pages.map((p) => p.outputs);
+  };
+  const page = (name: string) => Deno.readTextFile(`${dir}/site/${name}`);
+  try {
+    await Deno.writeTextFile(a, nb("A", 'console.log("a" + 1);'));
+    await Deno.writeTextFile(b, nb("B", 'console.log("b" + 1);'));
+    await t.step("a first build runs every notebook", async () => {
+      assert.deepEqual(await build(cacheDir), ["ran", "ran"]);
+      assert.match(await page("01_a.html"), /a1/);
+    });
+    await t.step(
+      "a rebuild with nothing changed runs none, and shows the same outputs",
+      async () => {
+        assert.deepEqual(await build(cacheDir), ["cached", "cached"]);
+        assert.match(await page("01_a.html"), /a1/);
+        assert.match(await page("02_b.html"), /b1/);
+      },
+    );
+    await t.step("after editing one notebook, only that one runs", async () => {
+      await Deno.writeTextFile(a, nb("A", 'console.log("a" + 2);'));
+      assert.deepEqual(await build(cacheDir), ["ran", "cached"]);
+      assert.match(await page("01_a.html"), /a2/);
+    });
+    await t.step("--no-cache (cacheDir: null) runs a cached notebook again", async () => {
+      const result = await buildSite({
+        notebooks: [b],
+        outDir: `${dir}/site`,
+        cacheDir: null,
+        log: () => {},
+      });
+      assert.deepEqual(result.pages.map((p) => p.outputs), ["ran"]);
+    });
+    await t.step("a failed run is not cached", async () => {
+      const entries = async () =>
+        (await Array.fromAsync(Deno.readDir(cacheDir))).map((e) => e.name).sort();
+      const before = await entries();
+      await Deno.writeTextFile(b, nb("B", 'throw new Error("b fails");'));
+      const result = await buildSite({
+        notebooks: [b],
+        outDir: `${dir}/site`,
+        cacheDir,
+        log: () => {},
+      });
+      assert.equal(result.pages[0].outputs, "ran");
+      assert.match(result.problems.join("\n"), /b fails/);
+      assert.deepEqual(await entries(), before);
+      assert.equal(before.length, 3, "three successful runs are cached");
+    });
+    await t.step(
+      "a variant runs once for concurrent callers; its added cells can be stripped",
+      async () => {
+        const c = `${dir}/03_c.ipynb`;
+        await Deno.writeTextFile(c, nb("C", 'console.log("c" + 1);'));
+        const variant = {
+          name: "proofs",
+          make: (n: Notebook): Notebook => ({
+            ...n,
+            cells: [...n.cells, {
+              cell_type: "code",
+              source: 'console.log("proof ran");',
+              metadata: { tags: [VARIANT_TAG] },
+              outputs: [],
+              execution_count: null,
+            }],
+          }),
+        };
+        const [first, second] = await Promise.all([
+          executedNotebook(c, { cacheDir, variant }),
+          executedNotebook(c, { cacheDir, variant }),
+        ]);
+        assert.ok(first.ok, formatResult(first));
+        assert.deepEqual(second, first, "the second caller shares the first one's run");
+        const text = (n: Notebook) => JSON.stringify(n.cells.map((cell) => cell.outputs ?? []));
+        assert.match(text(first.executed!), /proof ran/);
+        const shown = withoutTagged(first.executed!);
+        assert.equal(shown.cells.length, 2);
+        assert.doesNotMatch(text(shown), /proof ran/);
+        assert.match(text(shown), /c1/);
+        const again = await executedNotebook(c, { cacheDir, variant });
+        assert.equal(again.cached, true);
+        const plain = await executedNotebook(c, { cacheDir: null, variant: null });
+        assert.notEqual(plain.key, first.key, "a variant is cached apart from the notebook");
+        assert.doesNotMatch(text(plain.executed!), /proof ran/);
+      },
+    );
+    await t.step(
+      "the key changes with the notebook, the library's files and the variant",
+      async () => {
+        const text = nb("A", "1;");
+        assert.equal(await notebookKey(text), await notebookKey(text));
+        assert.notEqual(await notebookKey(text), await notebookKey(text + " "));
+        assert.notEqual(await notebookKey(text), await notebookKey(text, "proofs"));
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -511,7 +511,7 @@ Deno.test({
       const keys = (o: { data?: Record<string, unknown> }) => Object.keys(o.data ?? {}).sort();
       // A figure as the cell's value: SVG, Vega-Lite v5 and text.
       const fig = outputs[1].find((o) => o.output_type === "execute_result")!;
-      assert.deepEqual(keys(fig), [VEGA_LITE_MIME, "image/svg+xml", "text/plain"]);
+      assert.deepEqual(keys(fig), [VEGA_LITE_MIME, "image/svg+xml", "text/markdown", "text/plain"]);
       assert.match(String(fig.data!["text/plain"]), /^Figure: line chart: 2 series \(sgd, adam\)/);
       const spec = fig.data![VEGA_LITE_MIME] as { $schema: string };
       assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
@@ -521,7 +521,12 @@ Deno.test({
       assert.deepEqual(keys(tab), ["text/html", "text/markdown", "text/plain"]);
       // Deno.jupyter.display sends display_data with the same bundle.
       const shown = outputs[3].find((o) => o.output_type === "display_data")!;
-      assert.deepEqual(keys(shown), [VEGA_LITE_MIME, "image/svg+xml", "text/plain"]);
+      assert.deepEqual(keys(shown), [
+        VEGA_LITE_MIME,
+        "image/svg+xml",
+        "text/markdown",
+        "text/plain",
+      ]);
       // Units as Markdown math.
       const units = outputs[4].find((o) => o.output_type === "execute_result")!;
       assert.deepEqual(keys(units), ["text/markdown", "text/plain"]);

@@ -26,6 +26,7 @@ import {
   stripProofCells,
   studentEdition,
 } from "../tools/exercises.ts";
+import { executedNotebook, PROOF_VARIANT } from "../tools/executed.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const lessons = await listNotebooks(`${root}/notebooks`);
@@ -183,7 +184,15 @@ for (const path of lessons) {
     const { exercises, problems } = listExercises(nb, lessonNumber(path));
     assert.deepEqual(problems, [], `${baseName(path)} breaks the exercise convention`);
     assert.ok(exercises.length > 0, `${baseName(path)} has no exercise`);
-    const result = await runProof(path);
+    // this run's one execution of the lesson (its proof variant), shared with the notebook,
+    // build and browser tests
+    const result = await executedNotebook(path, { variant: PROOF_VARIANT });
     assert.ok(result.ok, formatResult(result));
+    assert.ok(
+      result.executed!.cells.some((c) =>
+        ((c.metadata as { tags?: string[] } | undefined)?.tags ?? []).includes(PROOF_TAG)
+      ),
+      "the proofs ran",
+    );
   });
 }

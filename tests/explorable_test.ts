@@ -27,6 +27,7 @@ import {
   renderSvg,
   type Slider,
   sliderGrid,
+  SLIDERS_NOTE,
   sliderValues,
   stepDecay,
   VEGA_LITE_MIME,
@@ -206,6 +207,9 @@ Deno.test("explorable: specs are Vega-Lite v5 with parameters bound to range sli
         String(bundle["text/plain"]),
         /α ∈ \[0\.5, 0\.98\] step 0\.02 \(shown at 0\.9\)/,
       );
+      // where the still image is shown instead (classic Notebook, nbconvert), it says where the
+      // sliders work
+      assert.ok(String(bundle["text/markdown"]).endsWith(`\n\n*${SLIDERS_NOTE}*`));
     },
   );
   await t.step("a series has one colour in every panel; `dashed` series are dashed", async () => {

@@ -239,8 +239,6 @@ const sliderRows = (make: (s: Any) => unknown, param = "sliders"): Row[] => [
   row(`${param} = []`, () => make([]), param, 0, { expect: "RangeError", parts: [`\`${param}\``] }),
 ];
 
-const LEAD = "owner: lead";
-
 /**
  * Rows for an optimizer's step: a non-finite gradient or parameter, a foreign
  * state, a frozen state and a tampered count are refused (issue 11 §2–3).
@@ -349,6 +347,8 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
   // constants
   METHOD_COLORS: CONSTANT,
   SERIES_PALETTE: CONSTANT,
+  SLIDERS_NOTE: CONSTANT,
+  UNDRAWN_HINT: CONSTANT,
   UPDATE_RULES: CONSTANT,
   VEGA_LITE_MIME: CONSTANT,
   VEGA_LITE_SCHEMA: CONSTANT,

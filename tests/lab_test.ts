@@ -171,3 +171,19 @@ Deno.test("finding Jupyter's pieces", async (t) => {
     }
   });
 });
+
+Deno.test("every npm package with install scripts is allowed or denied in deno.json", async () => {
+  // otherwise the first `deno task lab` on a fresh machine prints "Ignored build scripts for
+  // packages: …" (nodeplotlib's @nestjs/core has a postinstall script that only asks for funding)
+  const root = new URL("..", import.meta.url);
+  const lock = JSON.parse(await Deno.readTextFile(new URL("deno.lock", root)));
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+  const listed = new Set<string>(
+    [config.allowScripts?.allow ?? [], config.allowScripts?.deny ?? []].flat(),
+  );
+  const withScripts = Object.entries(lock.npm as Record<string, { scripts?: boolean }>)
+    .filter(([, entry]) => entry.scripts === true)
+    .map(([key]) => `npm:${key.slice(0, key.indexOf("@", 1))}`);
+  assert.ok(withScripts.length > 0, "the lock file records which packages have scripts");
+  assert.deepEqual(withScripts.filter((name) => !listed.has(name)), []);
+});

@@ -18,6 +18,7 @@ import {
   type NotebookResult,
 } from "../tools/notebook.ts";
 import { findJupyter, listKernelspecs } from "../tools/jupyter.ts";
+import { executedNotebook } from "../tools/executed.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const lessonsDir = `${root}/notebooks`;
@@ -201,7 +202,8 @@ Deno.test("notebook runner", async (t) => {
 
 for (const path of lessons) {
   Deno.test(`notebook ${baseName(path)}`, async () => {
-    const result = await executeNotebook(path);
+    // this run's one execution of the lesson, shared with the build and browser tests
+    const result = await executedNotebook(path);
     assert.ok(result.ok, formatResult(result));
   });
 }

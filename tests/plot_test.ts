@@ -26,6 +26,7 @@ import {
   smallMultiples,
   smallMultiplesSpec,
   toPlotly,
+  UNDRAWN_HINT,
   VEGA_LITE_MIME,
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
@@ -105,12 +106,24 @@ async function checkFigure(fig: Figure): Promise<SvgElement> {
   const compiled = await compileVegaLite(fig.spec as VegaLiteSpec);
   assert.deepEqual(compiled.warnings, []);
   const bundle = fig[jupyterDisplay]();
-  assert.deepEqual(Object.keys(bundle).sort(), [VEGA_LITE_MIME, "image/svg+xml", "text/plain"]);
+  assert.deepEqual(Object.keys(bundle).sort(), [
+    VEGA_LITE_MIME,
+    "image/svg+xml",
+    "text/markdown",
+    "text/plain",
+  ]);
   assert.equal(bundle["image/svg+xml"], fig.svg);
   assert.equal(bundle[VEGA_LITE_MIME], fig.spec);
   const text = bundle["text/plain"] as string;
   assert.ok(text.startsWith("Figure: "), text);
   assert.ok(!text.includes("\n"), "text/plain is one line");
+  assert.ok(text.endsWith(UNDRAWN_HINT), "text/plain tells an untrusted reader what to do");
+  // the Markdown (classic Notebook, nbconvert) is the same SVG as an image
+  const md = /^!\[([^\n]*)\]\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)\)/
+    .exec(bundle["text/markdown"] as string);
+  assert.ok(md, "text/markdown is an image with a data: URL");
+  const bytes = Uint8Array.from(atob(md[2]), (c) => c.charCodeAt(0));
+  assert.equal(new TextDecoder().decode(bytes), fig.svg);
   // Every reference to an id points at an element of this SVG.
   const ids = new Set([...fig.svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]));
   for (const m of fig.svg.matchAll(/url\(#([^)]+)\)/g)) assert.ok(ids.has(m[1]), m[1]);
@@ -191,7 +204,7 @@ Deno.test("figure: any Vega-Lite v5 spec becomes SVG + Vega-Lite + text", async 
     const root = await checkFigure(fig);
     assert.equal(fig.description, "squares");
     assert.equal(String(fig), "Figure: squares");
-    assert.equal(fig.toMimeBundle()["text/plain"], "Figure: squares");
+    assert.equal(fig.toMimeBundle()["text/plain"], `Figure: squares ${UNDRAWN_HINT}`);
     assert.equal(groups(root, "mark-symbol role-mark")[0].children.length, 3);
   });
   await t.step("the spec is a frozen copy: changing the input later changes nothing", async () => {
@@ -206,7 +219,7 @@ Deno.test("figure: any Vega-Lite v5 spec becomes SVG + Vega-Lite + text", async 
   });
   await t.step("an explicit description wins, and is made one line", async () => {
     const fig = await figure(spec, { description: "two\nlines" });
-    assert.equal(fig[jupyterDisplay]()["text/plain"], "Figure: two lines");
+    assert.equal(fig[jupyterDisplay]()["text/plain"], `Figure: two lines ${UNDRAWN_HINT}`);
   });
   await t.step("rejects a v4 schema, a non-object and an invalid spec", async () => {
     await assert.rejects(

@@ -6,9 +6,12 @@
  * deno task build --out /tmp/site          # somewhere else
  * deno task build notebooks/03_rmsprop.ipynb notebooks/04_adam.ipynb
  * deno task build --no-execute             # use the outputs saved in the notebooks
+ * deno task build --no-cache               # run every notebook, even those cached
  * ```
  *
- * Each notebook is run headlessly (Jupyter with the Deno kernel, see `tools/notebook.ts`) and
+ * Each notebook is run headlessly (Jupyter with the Deno kernel, see `tools/notebook.ts`), unless
+ * `.cache/executed/` holds a run of the same notebook with the same library, configuration and
+ * lock file (see `tools/executed.ts`): after an edit to one lesson, only that lesson runs. It is
  * rendered by this build, not by nbconvert's HTML exporter: Markdown with marked, math with KaTeX
  * and code with highlight.js at build time; figures inline as SVG, Vega-Lite outputs live through
  * vega-embed. Every script, stylesheet and font is copied into the site from the npm packages
@@ -33,8 +36,13 @@
 
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { executeNotebook, listNotebooks } from "./notebook.ts";
+import { listNotebooks } from "./notebook.ts";
+import { CACHE_ENV, executedNotebook, withoutTagged } from "./executed.ts";
 import { copyAssets } from "./build/assets.ts";
+import { type ArchiveFile, tarGz } from "./build/archive.ts";
+import { studentEdition } from "./exercises.ts";
+import type { Notebook } from "./notebook.ts";
+import { APT_INSTALL, PIP_INSTALL } from "./jupyter.ts";
 import { escapeHtml } from "./build/html.ts";
 import {
   externalCssResources,
@@ -67,6 +75,12 @@ export interface BuildOptions {
    */
   timeoutSeconds?: number;
   /**
+   * Where executed notebooks are cached (see tools/executed.ts); `null` runs every notebook.
+   * `deno task build` uses `.cache/executed/` unless given `--no-cache`.
+   * @default {the folder named by $BG_EXECUTED_CACHE, else null}
+   */
+  cacheDir?: string | null;
+  /**
    * Where progress lines go.
    * @default {console.error}
    */
@@ -83,6 +97,9 @@ export interface BuiltPage {
   title: string;
   /** True when the notebook ran (or was not to be run) and rendered without problems. */
   ok: boolean;
+  /** `"ran"` (executed now), `"cached"` (an earlier run of the same content) or `"saved"`
+   * (`execute: false`: the outputs saved in the file). */
+  outputs: "ran" | "cached" | "saved";
 }
 
 /** The outcome of {@link buildSite}. */
@@ -99,6 +116,11 @@ export interface BuildResult {
 export const SITE_MARKER = ".better-gradients-site";
 
 const DEFAULT_TITLE = "Better ways to apply gradients";
+
+/** Where `deno task build` keeps executed notebooks between builds. */
+export const BUILD_CACHE = decodeURIComponent(
+  new URL("../.cache/executed", import.meta.url).pathname,
+);
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
@@ -185,6 +207,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   await prepareOutDir(outDir);
   await copyAssets(outDir);
   await Deno.mkdir(`${outDir}/notebooks`, { recursive: true });
+  await Deno.mkdir(`${outDir}/instructor`, { recursive: true });
+  const courseNotebooks: { label: string; student: Uint8Array; instructor: Uint8Array }[] = [];
 
   interface Rendered {
     source: string;
@@ -193,6 +217,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     usesVega: boolean;
     notice: string | null;
     ok: boolean;
+    outputs: BuiltPage["outputs"];
   }
   const rendered: Rendered[] = [];
   for (const source of options.notebooks) {
@@ -208,8 +233,15 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       problems.push(`${label}: ${message}`);
     };
 
+    let outputs: BuiltPage["outputs"] = "saved";
     if (execute) {
-      const result = await executeNotebook(source, { timeoutSeconds: options.timeoutSeconds });
+      const result = await executedNotebook(source, {
+        timeoutSeconds: options.timeoutSeconds,
+        cacheDir: options.cacheDir === undefined
+          ? Deno.env.get(CACHE_ENV) || null
+          : options.cacheDir,
+      });
+      outputs = result.cached ? "cached" : "ran";
       const expected = (cell: number | null) => {
         const tags = cell === null ? [] : original.cells[cell - 1]?.metadata?.tags ?? [];
         return Array.isArray(tags) && tags.includes("raises-exception");
@@ -221,14 +253,25 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         fail(`${e.cell === null ? e.kind : `cell ${e.cell} (${e.kind})`}: ${e.message}`);
       }
       if (result.executed !== null) {
-        nb = result.executed as unknown as NotebookDocument;
+        // a variant's extra cells (exercise proofs) are not part of the lesson
+        nb = withoutTagged(result.executed) as unknown as NotebookDocument;
       } else {
         notice = `<strong>This notebook did not run to the end</strong>, so its outputs are ` +
           `missing:<pre>${escapeHtml(unexpected.map((e) => e.message).join("\n\n"))}</pre>`;
       }
-      log(`${ok ? "ran " : "FAILED"} ${label} (${result.seconds.toFixed(1)} s)`);
+      log(
+        result.cached
+          ? `cached ${label}`
+          : `${ok ? "ran " : "FAILED"} ${label} (${result.seconds.toFixed(1)} s)`,
+      );
     }
 
+    // the page is the student edition: blanks where the solutions are, no outputs they made
+    try {
+      nb = studentEdition(nb as unknown as Notebook) as unknown as NotebookDocument;
+    } catch (err) {
+      fail((err as Error).message);
+    }
     const images: { from: string; to: string }[] = [];
     const page = renderNotebook(nb, {
       fallbackTitle: stem,
@@ -265,7 +308,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         fail(`image ${image.from} could not be copied: ${(err as Error).message}`);
       }
     }
-    await Deno.copyFile(source, `${outDir}/notebooks/${label}`);
+    try {
+      const editions = await writeEditions(source, outDir);
+      courseNotebooks.push({ label, ...editions });
+    } catch (err) {
+      fail((err as Error).message);
+    }
     rendered.push({
       source,
       link: { href, title: page.title, titleHtml: page.titleHtml, summaryHtml: page.summaryHtml },
@@ -273,7 +321,17 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       usesVega: page.usesVega,
       notice,
       ok,
+      outputs,
     });
+  }
+
+  for (const edition of ["student", "instructor"] as const) {
+    const archive = await courseArchive(
+      courseNotebooks.map((n) => ({ label: n.label, data: n[edition] })),
+      edition,
+      options.notebooks,
+    );
+    await Deno.writeFile(`${outDir}/${COURSE_ARCHIVES[edition]}`, archive);
   }
 
   const links = rendered.map((r) => r.link);
@@ -298,6 +356,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       body: r.body,
       usesVega: r.usesVega,
       notebookHref: `notebooks/${encodeURIComponent(baseName(r.source))}`,
+      courseHref: COURSE_ARCHIVES.student,
       notice: r.notice,
     });
     const before = problems.length;
@@ -308,9 +367,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       href: r.link.href,
       title: r.link.title,
       ok: r.ok && problems.length === before,
+      outputs: r.outputs,
     });
   }
-  const index = indexPage(siteTitle, links);
+  const index = indexPage(siteTitle, links, COURSE_ARCHIVES);
   check("index.html", index);
   await Deno.writeTextFile(`${outDir}/index.html`, index);
   // Links between pages, to the notebooks and to media must lead to files of the site.
@@ -338,6 +398,136 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   return { outDir, pages, problems };
 }
 
+/** The folder the course archives unpack into. */
+export const COURSE_FOLDER = "better-gradients";
+
+/** The course downloads in the site: the student and the instructor edition. */
+export const COURSE_ARCHIVES = {
+  student: "better-gradients-course.tar.gz",
+  instructor: "better-gradients-course-instructor.tar.gz",
+} as const;
+
+const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+
+/** The tools the archive's `deno task lab` and `deno task nb` run. */
+const COURSE_TOOLS = [
+  "tools/lab.ts",
+  "tools/jupyter.ts",
+  "tools/notebook.ts",
+  "tools/deno_execute.py",
+];
+
+/** Writes a notebook's two editions into the site; returns their bytes for the archives. */
+async function writeEditions(
+  source: string,
+  outDir: string,
+): Promise<{ student: Uint8Array; instructor: Uint8Array }> {
+  const label = baseName(source);
+  const instructor = await Deno.readFile(source);
+  const committed = JSON.parse(new TextDecoder().decode(instructor)) as NotebookDocument;
+  // byte for byte the committed file when there is nothing to blank
+  const edition = studentEdition(committed as unknown as Notebook);
+  const student = JSON.stringify(edition) === JSON.stringify(committed)
+    ? instructor
+    : new TextEncoder().encode(JSON.stringify(edition, null, 1) + "\n");
+  await Deno.writeFile(`${outDir}/notebooks/${label}`, student);
+  await Deno.writeFile(`${outDir}/instructor/${label}`, instructor);
+  return { student, instructor };
+}
+
+async function filesIn(dir: string, prefix: string): Promise<ArchiveFile[]> {
+  const out: ArchiveFile[] = [];
+  const entries = (await Array.fromAsync(Deno.readDir(dir))).sort((a, b) =>
+    a.name.localeCompare(b.name)
+  );
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue;
+    if (entry.isDirectory) {
+      out.push(...await filesIn(`${dir}/${entry.name}`, `${prefix}${entry.name}/`));
+    } else if (entry.isFile) {
+      out.push({ path: prefix + entry.name, data: await Deno.readFile(`${dir}/${entry.name}`) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Everything in a course archive but the notebooks and the README: `lib/`, `deno.json` (its
+ * tasks cut to `lab` and `nb`), `deno.lock`, the tools those tasks run, and the other files of
+ * the notebooks' folders (images, their README).
+ */
+async function courseExtras(notebooks: readonly string[]): Promise<ArchiveFile[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));
+  config.tasks = { lab: config.tasks.lab, nb: config.tasks.nb };
+  const files: ArchiveFile[] = [
+    { path: "deno.json", data: new TextEncoder().encode(JSON.stringify(config, null, 2) + "\n") },
+    { path: "deno.lock", data: await Deno.readFile(`${ROOT}/deno.lock`) },
+    ...await filesIn(`${ROOT}/lib`, "lib/"),
+  ];
+  for (const tool of COURSE_TOOLS) {
+    files.push({ path: tool, data: await Deno.readFile(`${ROOT}/${tool}`) });
+  }
+  for (const dir of new Set(notebooks.map((n) => resolve(dirName(n))))) {
+    for (const entry of await Array.fromAsync(Deno.readDir(dir))) {
+      if (!entry.isFile || entry.name.startsWith(".") || /\.ipynb$/i.test(entry.name)) continue;
+      const path = `notebooks/${entry.name}`;
+      if (!files.some((f) => f.path === path)) {
+        files.push({ path, data: await Deno.readFile(`${dir}/${entry.name}`) });
+      }
+    }
+  }
+  return files;
+}
+
+/**
+ * The course as one `.tar.gz` that runs after unpacking (see tools/build/archive.ts): the
+ * notebooks of one edition, `lib/`, `deno.json`, `deno.lock`, the tools of `deno task lab` and
+ * `deno task nb`, and a README, all inside a folder named {@link COURSE_FOLDER}.
+ *
+ * @param notebooks Each notebook's file name and its bytes in this edition.
+ * @param edition Which README to write.
+ * @param sources The notebooks' paths, whose folders' other files (images) are included.
+ */
+export async function courseArchive(
+  notebooks: readonly { label: string; data: Uint8Array }[],
+  edition: "student" | "instructor",
+  sources: readonly string[] = [],
+): Promise<Uint8Array> {
+  const files: ArchiveFile[] = [
+    { path: "README.md", data: new TextEncoder().encode(courseReadme(edition)) },
+    ...notebooks.map((n) => ({ path: `notebooks/${n.label}`, data: n.data })),
+    ...await courseExtras(sources),
+  ];
+  return await tarGz(files.map((f) => ({ ...f, path: `${COURSE_FOLDER}/${f.path}` })));
+}
+
+/** The README at the top of a course archive. */
+export function courseReadme(edition: "student" | "instructor"): string {
+  const exercises = edition === "student"
+    ? "Each exercise has an answer cell: replace `// YOUR ANSWER HERE` by your code and run the " +
+      "check cell below it, which says what is still wrong."
+    : "This is the instructor edition: every answer cell holds its reference solution between " +
+      "`// BEGIN SOLUTION` and `// END SOLUTION`.";
+  return `# Better ways to apply gradients — the course
+
+The lessons are Jupyter notebooks in TypeScript, run by Deno's Jupyter kernel, with the course's
+library in \`lib/\`. Nothing here needs the network once Deno has fetched the npm packages that
+\`deno.lock\` pins.
+
+## Run it
+
+1. Install [Deno](https://deno.com) 2.9 or newer, and Jupyter:
+   - Debian/Ubuntu: \`${APT_INSTALL}\`
+   - anywhere with Python 3: \`${PIP_INSTALL}\`
+2. In this folder, run \`deno task lab\`. It installs Deno's Jupyter kernel when it is missing
+   and opens \`notebooks/\` in JupyterLab (or the classic Notebook).
+3. \`deno task nb notebooks/00_gradient_descent.ipynb\` runs a lesson without opening Jupyter;
+   add \`--save\` to keep the executed notebook, with its outputs, beside it.
+
+${exercises}
+`;
+}
+
 const USAGE = `Usage: deno task build [options] [NOTEBOOK.ipynb | DIR]...
 
 Runs the notebooks headlessly and writes a static website: one page per notebook and an
@@ -348,6 +538,8 @@ Options:
   --out DIR          where to write the site (default: site)
   --title TEXT       the site's name (default: "${DEFAULT_TITLE}")
   --no-execute       do not run the notebooks; use the outputs saved in them
+  --no-cache         run every notebook, even one whose run is cached in .cache/executed/
+                     (a notebook runs again anyway when it, lib/, deno.json or deno.lock changed)
   --timeout SECONDS  how long one cell may run (default: 120)
   -h, --help         show this help
 
@@ -364,6 +556,7 @@ async function main(args: string[]): Promise<number> {
         out: { type: "string", default: "site" },
         title: { type: "string", default: DEFAULT_TITLE },
         "no-execute": { type: "boolean", default: false },
+        "no-cache": { type: "boolean", default: false },
         timeout: { type: "string", default: "120" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -403,6 +596,7 @@ async function main(args: string[]): Promise<number> {
       siteTitle: values.title,
       execute: !values["no-execute"],
       timeoutSeconds: timeout,
+      cacheDir: values["no-cache"] ? null : BUILD_CACHE,
     });
   } catch (err) {
     console.error(`error: ${(err as Error).message}`);

@@ -331,16 +331,28 @@ export function stripProofCells(nb: Notebook): Notebook {
   };
 }
 
-/** The student edition of `nb`: every solution region replaced by its blank, proof cells removed. */
+/**
+ * The student edition of `nb` (what `deno task build` publishes): proof cells removed; in every
+ * answer cell the solution region replaced by its blank and the wrong answers
+ * (`metadata.exercise.wrong`) dropped; answer and check cells without the outputs the reference
+ * solution produced.
+ */
 export function studentEdition(nb: Notebook): Notebook {
   const copy = stripProofCells(nb);
   for (const cell of copy.cells) {
     const meta = exerciseMetadata(cell);
-    if (meta?.role !== "answer") continue;
-    cell.source = replaceSolution(
-      joinText(cell.source),
-      typeof meta.blank === "string" ? meta.blank : DEFAULT_BLANK,
-    );
+    if (meta === undefined) continue;
+    if (meta.role === "answer") {
+      cell.source = replaceSolution(
+        joinText(cell.source),
+        typeof meta.blank === "string" ? meta.blank : DEFAULT_BLANK,
+      );
+      delete (meta as { wrong?: unknown }).wrong;
+    }
+    if (cell.cell_type === "code") {
+      cell.outputs = [];
+      cell.execution_count = null;
+    }
   }
   return copy;
 }

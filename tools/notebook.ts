@@ -7,6 +7,8 @@
  * deno task nb notebooks/05_momentum.ipynb   # one notebook
  * deno task nb                                # every notebook in notebooks/
  * deno task nb --clean notebooks/05_momentum.ipynb   # clear outputs and format, for committing
+ * deno task nb --save notebooks/05_momentum.ipynb    # also keep the executed notebook, with its
+ *                                                   # outputs: notebooks/05_momentum.nbconvert.ipynb
  * ```
  *
  * A notebook runs through `jupyter nbconvert --execute` with the kernel its metadata names, in the
@@ -511,9 +513,19 @@ export function cleanNotebook(nb: Notebook): Notebook {
   return copy;
 }
 
+/**
+ * Where `deno task nb --save` writes a notebook's executed copy: beside it, `.ipynb` replaced by
+ * `.nbconvert.ipynb` (nbconvert's own name for it, which git and the notebook list ignore).
+ */
+export function savedPath(path: string): string {
+  return path.replace(/(\.ipynb)?$/i, ".nbconvert.ipynb");
+}
+
 const USAGE = `Usage:
   deno task nb [NOTEBOOK.ipynb | DIR]...          run headlessly, print failing cells' errors
   deno task nb --clean [NOTEBOOK.ipynb | DIR]...  clear outputs and counts, then deno fmt
+  deno task nb --save [NOTEBOOK.ipynb | DIR]...   run, and write each executed notebook (with its
+                                                  outputs) beside it as NAME.nbconvert.ipynb
 
 With no notebook named, every notebook in notebooks/ is used. Running exits non-zero when a
 notebook failed; a cell number counts all cells from 1, markdown included.`;
@@ -524,7 +536,12 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const clean = args.includes("--clean");
-  const names = args.filter((a) => a !== "--clean");
+  const save = args.includes("--save");
+  if (clean && save) {
+    console.error(`error: --clean and --save do opposite things; give one\n\n${USAGE}`);
+    return 2;
+  }
+  const names = args.filter((a) => a !== "--clean" && a !== "--save");
   const unknown = names.find((a) => a.startsWith("-"));
   if (unknown !== undefined) {
     console.error(`error: unknown option ${unknown}\n\n${USAGE}`);
@@ -565,6 +582,15 @@ async function main(args: string[]): Promise<number> {
     const result = await executeNotebook(path);
     console.log(formatResult({ ...result, path: shown(path) }));
     if (!result.ok) failures++;
+    if (save) {
+      if (result.executed === null) {
+        console.log(`  not saved: the run stopped before the end`);
+      } else {
+        const out = savedPath(path);
+        await Deno.writeTextFile(out, JSON.stringify(result.executed, null, 1) + "\n");
+        console.log(`  saved with outputs: ${shown(out)}`);
+      }
+    }
   }
   if (paths.length > 1) console.log(`${paths.length - failures} passed, ${failures} failed`);
   return failures === 0 ? 0 : 1;

@@ -8,7 +8,8 @@
  * 3. `deno check` of lib/, tests/, tools/ (and bench/ when present)
  * 4. `deno doc --lint lib/mod.ts`
  * 5. one `deno test --frozen -A --doc` over tests/ and the JSDoc examples in lib/ (the notebooks
- *    run through tests/notebooks_test.ts)
+ *    run through tests/notebooks_test.ts; each notebook is executed once for the whole step and
+ *    shared with the build and browser tests, see tools/executed.ts)
  *
  * and ends with one line, `N passed, N failed`, counting each of steps 1–4 as one test plus the
  * tests `deno test` reported. Arguments are passed on to `deno test` (e.g. `--filter adam`).
@@ -16,6 +17,8 @@
  *
  * @module
  */
+
+import { CACHE_ENV } from "./executed.ts";
 
 /** The counts on `deno test`'s closing line. */
 export interface DenoTestSummary {
@@ -91,11 +94,14 @@ function say(text: string): void {
 }
 
 /** Runs a command with its output streamed through; also returns what it printed. */
-async function run(args: string[]): Promise<{ code: number; output: string }> {
+async function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args,
     // colour codes help on a terminal and clutter a CI log
-    env: Deno.stdout.isTerminal() ? {} : { NO_COLOR: "1" },
+    env: { ...(Deno.stdout.isTerminal() ? {} : { NO_COLOR: "1" }), ...env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -142,10 +148,20 @@ async function checkStep(name: string, args: string[]): Promise<StepResult> {
 }
 
 async function testStep(extra: string[]): Promise<StepResult> {
-  const args = ["test", "--frozen", "-A", "--doc", ...extra, "tests/", "lib/"];
+  // --parallel: one test module per CPU at a time; notebooks that two modules need at once run
+  // once (tools/executed.ts locks them)
+  const args = ["test", "--frozen", "-A", "--doc", "--parallel", ...extra, "tests/", "lib/"];
   say(`\n━━ test: deno ${args.join(" ")}`);
   const started = performance.now();
-  const { code, output } = await run(args);
+  // one folder of executed notebooks for this run: the notebook, build and browser tests share
+  // each lesson's one execution (tools/executed.ts), and nothing comes from an earlier run
+  const cache = await Deno.makeTempDir({ prefix: "bg-executed-" });
+  let code: number, output: string;
+  try {
+    ({ code, output } = await run(args, { [CACHE_ENV]: cache }));
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
   const seconds = (performance.now() - started) / 1000;
   const summary = parseDenoTestSummary(output);
   if (summary === null) {

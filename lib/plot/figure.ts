@@ -72,10 +72,12 @@ export interface FigureOptions {
  * result, or with `await Deno.jupyter.display(fig)`, it sends a MIME bundle
  * with
  *
- * - `image/svg+xml`: the static SVG (notebook viewers, nbconvert, GitHub);
  * - `application/vnd.vegalite.v5+json`: the spec, which JupyterLab 4 and
  *   Notebook 7 render with tooltips and zoom (drag to pan, wheel to zoom);
- * - `text/plain`: a one-line description.
+ * - `text/markdown`: the SVG as an image, with a note on where an
+ *   explorable's sliders work (the classic Notebook, nbconvert's HTML);
+ * - `image/svg+xml`: the static SVG (other notebook viewers, GitHub);
+ * - `text/plain`: a one-line description ending in {@link UNDRAWN_HINT}.
  *
  * Figures are immutable; build a new one from a changed spec to change it.
  */
@@ -90,7 +92,7 @@ export interface Figure extends Displayable {
   readonly plotly?: Readonly<PlotlyFigure>;
   /** Warnings vega-lite gave when compiling the spec (none for this library's charts). */
   readonly warnings: readonly string[];
-  /** The MIME bundle: `image/svg+xml`, `application/vnd.vegalite.v5+json`, `text/plain`. */
+  /** The MIME bundle: Vega-Lite, `text/markdown`, `image/svg+xml`, `text/plain`. */
   toMimeBundle(): MimeBundle;
   /** The MIME bundle, for Deno's Jupyter kernel. */
   [jupyterDisplay](): MimeBundle;
@@ -133,9 +135,11 @@ export interface Figure extends Displayable {
  * assert.deepEqual(Object.keys(bundle).sort(), [
  *   "application/vnd.vegalite.v5+json",
  *   "image/svg+xml",
+ *   "text/markdown",
  *   "text/plain",
  * ]);
- * assert.equal(bundle["text/plain"], "Figure: squares");
+ * assert.ok(String(bundle["text/plain"]).startsWith("Figure: squares (not drawn here"));
+ * assert.match(String(bundle["text/markdown"]), /^!\[squares\]\(data:image\/svg\+xml;base64,/);
  * ```
  */
 export async function figure(spec: VegaLiteSpec, options: FigureOptions = {}): Promise<Figure> {
@@ -179,10 +183,13 @@ export async function figure(spec: VegaLiteSpec, options: FigureOptions = {}): P
   const plotly = options.plotly === undefined
     ? undefined
     : deepFreeze(structuredClone(options.plotly));
+  const markdown = staticMarkdown(svg, description, hasSliders(full));
+  const text = `Figure: ${description} ${UNDRAWN_HINT}`;
   const bundle = (): MimeBundle => ({
-    "image/svg+xml": svg,
     [VEGA_LITE_MIME]: full,
-    "text/plain": `Figure: ${description}`,
+    "text/markdown": markdown,
+    "image/svg+xml": svg,
+    "text/plain": text,
   });
   return Object.freeze({
     spec: full,
@@ -194,6 +201,54 @@ export async function figure(spec: VegaLiteSpec, options: FigureOptions = {}): P
     [jupyterDisplay]: bundle,
     toString: () => `Figure: ${description}`,
   });
+}
+
+/**
+ * The end of every figure's `text/plain`: what a reader who sees only that line should do. The
+ * classic Notebook shows an untrusted notebook's figures (a notebook executed by someone else)
+ * as their text; every other front-end draws them.
+ */
+export const UNDRAWN_HINT =
+  "(not drawn here: in the classic Notebook choose File › Trust Notebook, or run the cell)";
+
+/**
+ * The note under an explorable's still image in the front-ends that show the image rather than
+ * the live chart (the classic Notebook, `jupyter nbconvert --to html`).
+ */
+export const SLIDERS_NOTE: string =
+  "The sliders of this figure work in JupyterLab, in Notebook 7 and " +
+  "on the course website; here it is shown at its default settings.";
+
+/**
+ * The figure as Markdown: the SVG as an image (a `data:` URL) and, for an explorable, where its
+ * sliders work. Jupyter front-ends rank this type differently, which is the point:
+ *
+ * - JupyterLab 4 and Notebook 7 rank Vega-Lite (57) above Markdown (60) and SVG (80), so they
+ *   draw the live chart;
+ * - the classic Notebook 6 and nbconvert's HTML exporter take Markdown before SVG and so show the
+ *   image. nbconvert 6.x's HTML cleaner empties an inline `<svg>` (jupyter/nbconvert#1849) but
+ *   leaves an `<img>` alone.
+ */
+function staticMarkdown(svg: string, description: string, sliders: boolean): string {
+  const alt = description.replace(/[\\[\]*_`$<>]/g, (c) => `\\${c}`);
+  const image = `![${alt}](data:image/svg+xml;base64,${base64(svg)})`;
+  return sliders ? `${image}\n\n*${SLIDERS_NOTE}*` : image;
+}
+
+function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** True when the spec binds a param to an input (an explorable's sliders). */
+function hasSliders(spec: VegaLiteSpec): boolean {
+  const params = (spec as { params?: unknown }).params;
+  return Array.isArray(params) &&
+    params.some((p) => p !== null && typeof p === "object" && "bind" in p);
 }
 
 /**

@@ -25,6 +25,8 @@ export {
   type FigureOptions,
   type PlotlyFigure,
   renderSvg,
+  SLIDERS_NOTE,
+  UNDRAWN_HINT,
   VEGA_LITE_MIME,
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,

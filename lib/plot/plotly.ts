@@ -75,8 +75,9 @@ export function plotlyFigure(chart: PlotlyChart): PlotlyFigure {
     ...(chart.panels.some((p) => p.series.some((s) => s.mark === "bar"))
       ? { barmode: "group" }
       : {}),
-    // Below the plot, so that it never covers an axis or a colour bar.
-    legend: { orientation: "h", x: 0, y: -0.18, yanchor: "top" },
+    // Below the plot, so that it never covers an axis or a colour bar (further down under a
+    // surface, whose axis title sits lower).
+    legend: { orientation: "h", x: 0, y: chart.contour ? -0.3 : -0.18, yanchor: "top" },
   };
   const annotations: unknown[] = [];
   const data: Record<string, unknown>[] = [];

@@ -15,8 +15,12 @@
  * - that local path with `plotly.min.js` from the npm package
  *   `plotly.js-dist-min@1.58.4` (the exact version the page was built for).
  *
- * The page's web fonts still come from the network; offline the browser falls
- * back to its own sans-serif font, which changes nothing else.
+ * The page asks nothing of any other host: the Roboto and Material Icons web
+ * fonts nodeplotlib's page would fetch are left out (the page falls back to
+ * the system's sans-serif, and its one icon, a tips button whose ligature
+ * would read "tip…" without the font, is drawn as an inline SVG), and its
+ * Angular plot component, which reads its container before the view exists
+ * on the first change (a logged TypeError), is patched to wait for it.
  *
  * @module
  */
@@ -194,7 +198,7 @@ export async function openWindow(
   }
   const log = options.log ?? true;
 
-  const { page, plotly } = await assets();
+  const { page, main, plotly } = await assets();
   // Loaded on first use only (by name, see lib/_lazy.ts): NestJS is heavy, and notebooks never need it.
   const { NestFactory } = await importPackage<typeof import("@nestjs/core")>("@nestjs/core");
   const { of } = await importPackage<typeof import("rxjs")>("rxjs");
@@ -217,6 +221,9 @@ export async function openWindow(
     if (req.method === "GET" && (req.path === "/" || req.path === "/index.html")) {
       res.setHeader("Content-Type", "text/html; charset=utf-8");
       res.end(page);
+    } else if (req.method === "GET" && req.path === "/main.js") {
+      res.setHeader("Content-Type", "text/javascript; charset=utf-8");
+      res.end(main);
     } else if (req.method === "GET" && req.path === LOCAL_SCRIPT) {
       res.setHeader("Content-Type", "text/javascript; charset=utf-8");
       res.setHeader("Cache-Control", "max-age=31536000, immutable");
@@ -274,12 +281,34 @@ interface NodeResponse {
   end(body: string | Uint8Array): void;
 }
 
-let cached: Promise<{ page: string; plotly: Uint8Array }> | undefined;
+/** The page's tips icon (a light bulb), drawn without the Material Icons font. */
+const TIPS_ICON = "data:image/svg+xml," + encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="white" ' +
+    'stroke-width="2" stroke-linecap="round"><path d="M9 18h6M10 21h4"/>' +
+    '<path d="M12 3a6 6 0 0 0-3.5 10.9c.6.5 1 1.2 1 2.1h5c0-.9.4-1.6 1-2.1A6 6 0 0 0 12 3z"/></svg>',
+);
+
+/** In place of the web-font rules: the icon font's ligature text hidden, the icon drawn. */
+const OFFLINE_STYLE = `<style>.material-icons{font-size:0!important;width:24px;height:24px;` +
+  `background:url("${TIPS_ICON}") center/22px no-repeat}</style>`;
+
+/** nodeplotlib 1.1.2's plot component: `ngOnChanges` before the view exists, and the fix. */
+const ON_CHANGES = "ngOnChanges(t){t.plotData&&Plotly.react(this.plotContainer.nativeElement,";
+const ON_CHANGES_FIXED =
+  "ngOnChanges(t){t.plotData&&this.plotContainer&&Plotly.react(this.plotContainer.nativeElement,";
+
+interface Assets {
+  page: string;
+  main: string;
+  plotly: Uint8Array;
+}
+
+let cached: Promise<Assets> | undefined;
 // A variable, so that the import happens at the first window, not when this module loads.
 const PLOTLY_PACKAGE_JSON = "plotly.js-dist-min/package.json";
 
-/** nodeplotlib's page with the CDN script made local, and plotly.js itself; read once. */
-function assets(): Promise<{ page: string; plotly: Uint8Array }> {
+/** nodeplotlib's page and script made to work offline (see the module doc), and plotly.js. */
+function assets(): Promise<Assets> {
   cached ??= (async () => {
     // Importing the package's JSON makes sure it is in the module graph (and fetched
     // into the npm cache), so that its files can be located.
@@ -291,8 +320,9 @@ function assets(): Promise<{ page: string; plotly: Uint8Array }> {
         `openWindow needs the npm packages nodeplotlib and plotly.js-dist-min on disk; got ${plotlyUrl} and ${pageUrl}`,
       );
     }
-    const [html, plotly] = await Promise.all([
+    const [html, script, plotly] = await Promise.all([
       Deno.readTextFile(pageUrl),
+      Deno.readTextFile(new URL("main.js", pageUrl)),
       Deno.readFile(plotlyUrl),
     ]);
     if (!html.includes(CDN_SCRIPT)) {
@@ -300,9 +330,15 @@ function assets(): Promise<{ page: string; plotly: Uint8Array }> {
         `nodeplotlib's page no longer loads ${CDN_SCRIPT}; cannot serve plotly.js locally`,
       );
     }
-    // Also drop the preconnect hint to the web-font host: nothing to connect to offline.
-    const page = html.replace(CDN_SCRIPT, LOCAL_SCRIPT).replace(/<link rel="preconnect"[^>]*>/, "");
-    return { page, plotly };
+    if (!script.includes(ON_CHANGES)) {
+      throw new Error("nodeplotlib's main.js changed; its plot component cannot be patched");
+    }
+    const page = html.replace(CDN_SCRIPT, LOCAL_SCRIPT)
+      // the preconnect hint and every web-font rule: nothing to fetch from another host
+      .replace(/<link rel="preconnect"[^>]*>/, "")
+      .replace(/@font-face\{[^}]*\}/g, "")
+      .replace("</head>", `${OFFLINE_STYLE}</head>`);
+    return { page, main: script.replace(ON_CHANGES, ON_CHANGES_FIXED), plotly };
   })();
   cached.catch(() => (cached = undefined));
   return cached;

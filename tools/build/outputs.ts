@@ -5,7 +5,7 @@
  *
  * | MIME type | shown as |
  * | --- | --- |
- * | `application/vnd.vegalite.v5+json` (also `v4`), `application/vnd.vega.v5+json` | a live Vega chart (vega-embed, SVG renderer), with the bundle's SVG, PNG or text as the fallback shown until it draws and whenever scripts are off |
+ * | `application/vnd.vegalite.v5+json` (also `v4`), `application/vnd.vega.v5+json` | a live Vega chart (vega-embed, SVG renderer), with the bundle's SVG or PNG (else its next-best type) as the fallback shown until it draws and whenever scripts are off |
  * | `text/html` | the HTML as is |
  * | `text/markdown` | Markdown with math, as in Markdown cells |
  * | `text/latex` | display math |
@@ -77,6 +77,9 @@ const DISPLAY_ORDER = [
   "application/json",
   "text/plain",
 ];
+
+/** The types a live Vega figure's fallback is taken from first, in this order. */
+const STILL_IMAGES = ["image/svg+xml", "image/png", "image/jpeg", "image/gif"];
 
 /** The MIME type an output bundle is shown as, or `null` when none can be. */
 export function chooseMimeType(data: Record<string, unknown>): string | null {
@@ -161,7 +164,10 @@ function renderVega(output: Output, mime: string, ctx: OutputContext): string {
   }
   const rest = { ...output, data: { ...output.data } };
   for (const m of VEGA_MIME_TYPES) delete rest.data[m];
-  const fallbackMime = chooseMimeType(rest.data);
+  // the still image inline, rather than the Markdown image a figure carries for other front-ends
+  const fallbackMime =
+    STILL_IMAGES.find((m) => rest.data[m] !== undefined && rest.data[m] !== null) ??
+      chooseMimeType(rest.data);
   const fallback = fallbackMime ? renderMime(rest, fallbackMime, ctx) : "";
   if (spec === null || typeof spec !== "object") return fallback;
   ctx.usesVega = true;

@@ -42,6 +42,12 @@ export interface LessonPageOptions {
   usesVega: boolean;
   /** Site path of the notebook file offered for download, or `null`. */
   notebookHref: string | null;
+  /**
+   * Site path of the course archive (lessons, library, deno.json, deno.lock), which runs after
+   * unpacking; `null` for none.
+   * @default {null}
+   */
+  courseHref?: string | null;
   /** A notice shown above the content (e.g. the notebook failed to run), or `null`. */
   notice: string | null;
 }
@@ -79,7 +85,15 @@ export function lessonPage(o: LessonPageOptions): string {
   const scripts = o.usesVega
     ? [...VEGA_SCRIPTS, SITE_SCRIPT].map((src) => `<script src="${src}"></script>`).join("\n")
     : "";
-  const download = o.notebookHref === null
+  const course = o.courseHref ?? null;
+  const download = course !== null
+    ? `<a href="${course}" download>Download the course</a> (every lesson with its library) and ` +
+      `run <code>deno task lab</code> in the unpacked folder to open it in Jupyter.` +
+      (o.notebookHref === null
+        ? ""
+        : ` This lesson's notebook alone: <a href="${o.notebookHref}" download>download</a> ` +
+          `(it runs inside the course folder).`)
+    : o.notebookHref === null
     ? ""
     : `<a href="${o.notebookHref}" download>Download the notebook</a> to run it in Jupyter ` +
       `with the Deno kernel.`;
@@ -117,7 +131,11 @@ export function titleNumber(title: string, titleHtml: string): [string, string] 
  * The index page: every lesson in order, with its summary. A lesson whose title starts with
  * its own number ("05 · Momentum") shows that number; the others are numbered from 1.
  */
-export function indexPage(siteTitle: string, pages: readonly PageLink[]): string {
+export function indexPage(
+  siteTitle: string,
+  pages: readonly PageLink[],
+  downloads: { student: string; instructor: string } | null = null,
+): string {
   const items = pages.map((p, i) => {
     const [number, titleHtml] = titleNumber(p.title, p.titleHtml) ?? [String(i + 1), p.titleHtml];
     return `<li class="lesson"><a href="${p.href}"><span class="lesson-number">${number}</span>` +
@@ -134,6 +152,12 @@ export function indexPage(siteTitle: string, pages: readonly PageLink[]): string
     pages.length === 0
       ? "<p>No lessons yet.</p>"
       : `<ol class="lessons">\n${items.join("\n")}\n</ol>`,
+    downloads === null
+      ? ""
+      : `<p class="downloads"><a href="${downloads.student}" download>Download the course</a>: ` +
+        `every lesson with the library, <code>deno.json</code> and <code>deno.lock</code>; ` +
+        `unpack it and run <code>deno task lab</code>. Teaching it? The ` +
+        `<a href="${downloads.instructor}" download>instructor edition</a> has the solutions.</p>`,
     "</main>",
     "</body>",
     "</html>",
