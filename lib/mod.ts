@@ -21,6 +21,11 @@
  * figures and rich displays for Jupyter ({@link lineChart}, {@link lossSurface},
  * {@link displayRun}).
  *
+ * Each part can also be imported on its own: `@better-gradients/lib/optim`
+ * (optimizers and transformations), `/schedules`, `/problems`, `/data`,
+ * `/train`, `/analysis`, `/display` and `/plot`. Importing the root is fast
+ * too: vega, vega-lite and mathjs are loaded at their first use.
+ *
  * @example
  * ```ts
  * import { adam, stepDecay } from "@better-gradients/lib";
@@ -37,58 +42,14 @@
  * @module
  */
 
-// first, before anything loads vega: drops Node's punycode warning (see the module)
-import "./_quiet_punycode.ts";
-
-export * from "./types.ts";
-export * from "./transforms/chain.ts";
-export * from "./transforms/scale.ts";
-export * from "./transforms/weight_decay.ts";
-export * from "./transforms/momentum.ts";
-export * from "./transforms/ema.ts";
-export * from "./transforms/rms.ts";
-export * from "./transforms/adadelta.ts";
-export * from "./transforms/adam.ts";
-export * from "./transforms/adagrad.ts";
-export * from "./optimizers/sgd.ts";
-export * from "./optimizers/rmsprop.ts";
-export * from "./optimizers/adadelta.ts";
-export * from "./optimizers/adam.ts";
-export * from "./optimizers/adagrad.ts";
+export * from "./optim.ts";
 export * from "./schedules.ts";
 export * from "./plateau.ts";
-export * from "./analysis/ema.ts";
-export * from "./analysis/momentum.ts";
-export * from "./analysis/power_means.ts";
-export * from "./analysis/stability.ts";
-export * from "./analysis/units.ts";
-export * from "./analysis/lr_range_test.ts";
-export * from "./data/random.ts";
-export * from "./data/minibatches.ts";
-export * from "./data/standardize.ts";
-export * from "./data/iris.ts";
-export * from "./data/mnist.ts";
-export * from "./problems/problem.ts";
-export * from "./problems/quadratic.ts";
-export * from "./problems/flat_then_steep.ts";
-export * from "./problems/rosenbrock.ts";
-export * from "./problems/linear_regression.ts";
-export * from "./problems/softmax_regression.ts";
+export * from "./analysis/mod.ts";
+export * from "./data/mod.ts";
+export * from "./problems/mod.ts";
+export * from "./display/mod.ts";
+export * from "./plot/mod.ts";
 export * from "./network/mlp.ts";
-export * from "./display/mime.ts";
-export * from "./display/format.ts";
-export * from "./display/table.ts";
-export * from "./plot/figure.ts";
-export * from "./plot/line.ts";
-export * from "./plot/surface.ts";
-export * from "./plot/bars.ts";
-export * from "./plot/small_multiples.ts";
-export * from "./plot/window.ts";
-export * from "./display/math.ts";
-export * from "./display/weights_table.ts";
-export * from "./display/run.ts";
 export * from "./train.ts";
 export * from "./exercise.ts";
-export * from "./plot/explorable.ts";
-export * from "./plot/explorable_closed_form.ts";
-export * from "./plot/explorable_grid.ts";

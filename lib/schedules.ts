@@ -11,6 +11,9 @@
 import type { Schedule } from "./types.ts";
 import { bool, integer, knownKeys, nonNegative, positive, show } from "./_validate.ts";
 
+// Re-exported for the `@better-gradients/lib/schedules` entry point.
+export type { Schedule } from "./types.ts";
+
 function checkStep(t: unknown): number {
   return integer("t", t, 0);
 }

@@ -19,7 +19,10 @@ import {
   type ProgressTarget,
 } from "./display/progress.ts";
 
-export type { ProgressTarget } from "./display/progress.ts";
+// Re-exported for the `@better-gradients/lib/train` entry point.
+export type { GradientTransformation, Optimizer, OptimizerState } from "./types.ts";
+export type { DataProblem, Domain, Minimum, Problem } from "./problems/problem.ts";
+export type { ProgressReport, ProgressTarget } from "./display/progress.ts";
 
 /** Options of {@link train}. */
 export interface TrainOptions {

@@ -25,6 +25,9 @@ import {
   VEGA_LITE_MIME,
   weightsTable,
 } from "@better-gradients/lib";
+import { figure, renderSvg } from "@better-gradients/lib/plot";
+import { roundSignificant } from "../lib/base/format.ts";
+import { closedFormPanel } from "../lib/plot/explorable_closed_form.ts";
 import { executeNotebook } from "../tools/notebook.ts";
 import { findJupyter } from "../tools/jupyter.ts";
 
@@ -207,7 +210,7 @@ Deno.test("formula and displayUnits: math as Markdown", async (t) => {
     assert.throws(() => displayUnits([]), /at least one rule/);
     assert.throws(
       () => displayUnits({ rule: "x" } as never),
-      /`analysis\[0\]` must be a result of updateUnits/,
+      /`analysis` must be a result of updateUnits/,
     );
   });
 });
@@ -318,6 +321,9 @@ Deno.test("displayRun, runsTable, runChart", async (t) => {
       ...run,
       name: "sgd",
       loss: [1, 2, Infinity],
+      gradNorm: [1, 2],
+      stepNorm: [0.1, 0.2],
+      lr: [0.1, 0.1],
       steps: 2,
       stopped: "diverged at step 2",
     }]);
@@ -353,6 +359,128 @@ const kernelCells = [
   'const fig = await lineChart({ a: [3, 2, 1] });\nawait Deno.jupyter.display(fig);\n"done"',
   'displayUnits(updateUnits("newton", { w: "m", E: "J" }))',
 ];
+
+Deno.test("bad input to the display and plot helpers: named errors with the value", async (t) => {
+  const cases: [string, () => unknown, ErrorConstructor, RegExp][] = [
+    [
+      "table: unknown option",
+      () => table([{ a: 1 }], { captoin: "x" } as never),
+      TypeError,
+      /captoin/,
+    ],
+    [
+      "table: caption 1",
+      () => table([{ a: 1 }], { caption: 1 as never }),
+      TypeError,
+      /`caption` must be a string, got 1/,
+    ],
+    [
+      "table: a column no row has",
+      () => table([{ a: 1 }], { columns: ["zz"] }),
+      RangeError,
+      /`columns\[0\]` must be a column of the rows \(a\), got "zz"/,
+    ],
+    ["table: bad precision", () => table([{ a: 1 }], { precision: 0 }), RangeError, /`precision`/],
+    [
+      'weightsTable: sum "no"',
+      () => weightsTable({ a: [1] }, { sum: "no" as never }),
+      TypeError,
+      /`sum` must be true or false, got "no"/,
+    ],
+    [
+      "weightsTable: NaN",
+      () => weightsTable({ a: [NaN] }),
+      RangeError,
+      /`weights\.a\[0\]` must be a finite number, got NaN/,
+    ],
+    [
+      "weightsTable: ragged",
+      () => weightsTable({ a: [1], b: [1, 2] }),
+      RangeError,
+      /`b` in `weights` must have the length of `a` \(1\), got length 2/,
+    ],
+    ["formula: unknown option", () => formula("x", { txt: "x" } as never), TypeError, /txt/],
+    [
+      "formatNumber: typo",
+      () => formatNumber(1.5, { precison: 3 } as never),
+      TypeError,
+      /precison/,
+    ],
+    [
+      'formatNumber("1")',
+      () => formatNumber("1" as never),
+      TypeError,
+      /`x` must be a number, got "1"/,
+    ],
+    [
+      'roundSignificant("1.5", 3)',
+      () => roundSignificant("1.5" as never, 3),
+      TypeError,
+      /`x` must be a number, got "1.5"/,
+    ],
+    [
+      "roundSignificant(1.2, 0)",
+      () => roundSignificant(1.2, 0),
+      RangeError,
+      /`digits` must be an integer in \[1, 17\], got 0/,
+    ],
+    ["escapeHtml(1)", () => escapeHtml(1 as never), TypeError, /`text` must be a string, got 1/],
+    ["stripAnsi(1)", () => stripAnsi(1 as never), TypeError, /`text` must be a string, got 1/],
+    [
+      "displayRun: loss too short",
+      () => displayRun({ steps: 2, loss: [1] }),
+      RangeError,
+      /`run\.loss` must hold steps \+ 1 = 3 values .* got 1/,
+    ],
+    [
+      "displayRun: name 1",
+      () => displayRun({ steps: 0, loss: [1] }, { name: 1 as never }),
+      TypeError,
+      /`name` must be a non-empty string, got 1/,
+    ],
+    [
+      "closedFormPanel: xDomain [1, -1]",
+      () =>
+        closedFormPanel([{ name: "a", min: 0, max: 1, step: 0.5, value: 0 }], {
+          variable: { name: "t", from: 0, to: 2 },
+          curves: [{ name: "c", y: "a * datum.t" }],
+          xDomain: [1, -1],
+        }),
+      RangeError,
+      /`xDomain` must be \[min, max\] with finite min < max, got \[1, -1\]/,
+    ],
+  ];
+  for (const [name, call, type, message] of cases) {
+    await t.step(
+      name,
+      () => assert.throws(call, (err: Error) => err instanceof type && message.test(err.message)),
+    );
+  }
+  await t.step("figure and renderSvg", async () => {
+    const spec = { data: { values: [{ a: 1 }] }, mark: "point" as const };
+    await assert.rejects(
+      () => renderSvg(null as never),
+      /`spec` must be a Vega-Lite spec object, got null/,
+    );
+    await assert.rejects(() => figure(spec, { descripton: "x" } as never), /descripton/);
+    await assert.rejects(
+      () => figure(spec, { description: 1 as never }),
+      /`description` must be a non-empty string, got 1/,
+    );
+    await assert.rejects(
+      () => figure(spec, { plotly: { data: 1 } as never }),
+      /`plotly` must be an object \{ data: traces\[\], layout/,
+    );
+  });
+  await t.step(
+    "good input still works: a table of given columns, a ragged-free weights table",
+    () => {
+      assert.deepEqual(table([{ a: 1, b: 2 }], { columns: ["b"] }).columns, ["b"]);
+      assert.equal(weightsTable({ a: [0.5, 0.5] }, { sum: false }).cells.length, 2);
+      assert.equal(roundSignificant(0.123456, 2), 0.12);
+    },
+  );
+});
 
 Deno.test({
   name: "in Deno's Jupyter kernel, values display with their MIME bundles",

@@ -11,14 +11,19 @@
 
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
+import { seriesColors } from "@better-gradients/lib/plot";
 import { openPage, screenshot, STEP_TIMEOUT_MS, withBuiltSite } from "./_browser.ts";
 
 const LESSONS = decodeURIComponent(new URL("../notebooks/", import.meta.url).pathname);
 const NOTEBOOKS = ["05_momentum.ipynb", "06_ema.ipynb"].map((name) => LESSONS + name);
 
-/** The colours the explorables give their first three series (orange, red, purple). */
-const FIRST_SERIES = "#f58518";
-const SECOND_SERIES = "#e45756";
+/** The colours of the lessons' series, from the course's one colour registry (lib/plot/theme.ts). */
+const [GD, MOMENTUM, MOMENTUM_WEIGHTS] = seriesColors([
+  "gradient descent",
+  "momentum",
+  "weight α^k",
+]);
+const [CORRECTED, RAW] = seriesColors(["bias-corrected", "raw"]);
 
 /** Sets a range input the way a drag ends: the value, then `input` and `change`. */
 async function slide(figure: Locator, label: string, value: number): Promise<void> {
@@ -62,8 +67,8 @@ Deno.test({
   sanitizeResources: false,
   fn: async (t) => {
     await withBuiltSite(NOTEBOOKS, "bg-explorable-test-", async ({ origin, browser }) => {
-      /** Opens a page with `count` explorables and returns the first. */
-      const open = async (file: string, count = 1) => {
+      // `count`: the page's explorables; the steps below drive the first one.
+      const open = async (file: string, count: number) => {
         const { context, page, traffic } = await openPage(browser, origin, file);
         await page.waitForSelector("html[data-vega-done]");
         const all = page.locator("figure.output-vega:has(.vega-bindings input[type=range])");
@@ -77,15 +82,15 @@ Deno.test({
       await t.step(
         "06 · EMA: t sets the number of weights, α the length of their tail",
         async () => {
-          const { context, page, traffic, figure } = await open("06_ema.html");
+          const { context, page, traffic, figure } = await open("06_ema.html", 1);
           try {
             // the default: α = 0.9, t = 4, so five weights per series, the raw ones shorter
             assert.equal(
               await titleText(figure),
               "EMA weights with and without bias correction | α = 0.90 · t = 4",
             );
-            const corrected = await stems(figure, FIRST_SERIES);
-            const raw = await stems(figure, SECOND_SERIES);
+            const corrected = await stems(figure, CORRECTED);
+            const raw = await stems(figure, RAW);
             assert.equal(corrected.length, 5);
             assert.equal(raw.length, 5);
             raw.forEach((h, s) =>
@@ -97,11 +102,10 @@ Deno.test({
             await until(
               page,
               "40 raw weights",
-              async () => (await stems(figure, SECOND_SERIES)).length === 40,
+              async () => (await stems(figure, RAW)).length === 40,
             );
             // a longer tail for a larger α: count the raw weights drawn taller than 1 px
-            const tail = async () =>
-              (await stems(figure, SECOND_SERIES)).filter((h) => h > 1).length;
+            const tail = async () => (await stems(figure, RAW)).filter((h) => h > 1).length;
             await slide(figure, "α", 0.5);
             await until(
               page,
@@ -140,15 +144,15 @@ Deno.test({
       await t.step(
         "05 · Momentum: with α = 0 the momentum path is gradient descent's",
         async () => {
-          const { context, page, traffic, figure } = await open("05_momentum.html", 2); // the path, then the rate map
+          const { context, page, traffic, figure } = await open("05_momentum.html", 2);
           try {
             const path = (colour: string) =>
               figure.locator(
                 `.vega-live path[aria-roledescription="line mark"][stroke="${colour}"]`,
               )
                 .getAttribute("d");
-            const gd = await path(FIRST_SERIES);
-            const momentum = await path(SECOND_SERIES);
+            const gd = await path(GD);
+            const momentum = await path(MOMENTUM);
             assert.ok(gd && momentum && gd.split("L").length === 41, "two paths of 41 points");
             assert.notEqual(momentum, gd);
             await screenshot(figure, "explorable-05_momentum-default");
@@ -156,12 +160,12 @@ Deno.test({
             await until(
               page,
               "momentum's path redrawn",
-              async () => (await path(SECOND_SERIES)) !== momentum,
+              async () => (await path(MOMENTUM)) !== momentum,
             );
-            assert.equal(await path(SECOND_SERIES), gd);
-            assert.equal(await path(FIRST_SERIES), gd, "gradient descent does not depend on α");
+            assert.equal(await path(MOMENTUM), gd);
+            assert.equal(await path(GD), gd, "gradient descent does not depend on α");
             // the weights panel: α^0 = 1, every older weight 0
-            const weights = await stems(figure, "#b279a2");
+            const weights = await stems(figure, MOMENTUM_WEIGHTS);
             assert.equal(weights.length, 30);
             assert.equal(
               weights.filter((h) => h > 1).length,
@@ -173,7 +177,7 @@ Deno.test({
             await until(
               page,
               "gradient descent redrawn",
-              async () => (await path(FIRST_SERIES)) !== gd,
+              async () => (await path(GD)) !== gd,
             );
             assert.deepEqual(traffic.outside, [], "requests outside 127.0.0.1");
             assert.deepEqual(traffic.errors, []);

@@ -18,6 +18,10 @@
 
 import assert from "node:assert/strict";
 import * as lib from "../lib/mod.ts";
+import * as chainInternals from "../lib/transforms/chain.ts";
+import * as typesInternals from "../lib/types.ts";
+
+const internals = { ...chainInternals, ...typesInternals };
 
 type ErrorName = "RangeError" | "TypeError";
 
@@ -235,8 +239,6 @@ const sliderRows = (make: (s: Any) => unknown, param = "sliders"): Row[] => [
   row(`${param} = []`, () => make([]), param, 0, { expect: "RangeError", parts: [`\`${param}\``] }),
 ];
 
-const FIGURES = "owner: figures";
-
 /**
  * Rows for an optimizer's step: a non-finite gradient or parameter, a foreign
  * state, a frozen state and a tampered count are refused (issue 11 §2–3).
@@ -343,20 +345,14 @@ function stepRows(make: () => lib.Optimizer): Row[] {
 // The table: one entry per export of lib/mod.ts.
 const TABLE: Record<string, Row[] | typeof CONSTANT> = {
   // constants
-  BLOCK_SIZE: CONSTANT,
-  UNDRAWN_HINT: CONSTANT,
+  METHOD_COLORS: CONSTANT,
+  SERIES_PALETTE: CONSTANT,
   SLIDERS_NOTE: CONSTANT,
-  INTERACTIVE_LAYER_PREFIX: CONSTANT,
-  PLOTLY_VERSION: CONSTANT,
+  UNDRAWN_HINT: CONSTANT,
   UPDATE_RULES: CONSTANT,
   VEGA_LITE_MIME: CONSTANT,
   VEGA_LITE_SCHEMA: CONSTANT,
   jupyterDisplay: CONSTANT,
-
-  // types.ts
-  checkLearningRate: arg("lr", (v) => lib.checkLearningRate("lr", v), V.lr),
-  learningRateAt: arg("lr", (v) => lib.learningRateAt(() => v, 0), [NaN, Infinity, -1, "0.1", null])
-    .map((r) => ({ ...r, parts: ["schedule `lr`", r.parts[1], "at step 0"] })),
 
   // transforms
   chain: [
@@ -366,21 +362,6 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
   fuse: [
     ...arg("optimizer", (v) => lib.fuse(v, () => {}), typed([null, 5, {}, { transforms: [] }])),
     ...arg("kernel", (v) => lib.fuse(lib.chain("x"), v), typed([null, 5, "k", {}])),
-  ],
-  beginStep: arg("params", (v) => {
-    const o = lib.chain("x", lib.scale(1));
-    lib.beginStep(o.transforms, v, W(), o.init(W()));
-  }, typed([null, [1, 2], new Float32Array(2)])),
-  rejectEntry: [
-    row(
-      "names the entry",
-      () => {
-        const o = lib.chain("x", lib.scale(1));
-        lib.rejectEntry(o.init(W()), W(), new Float64Array([1, NaN]), 1, 0);
-      },
-      "grads[1]",
-      NaN,
-    ),
   ],
   stateOf: [
     ...arg(
@@ -1165,11 +1146,11 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
   // display (owner: figures)
   RichValue: [
     ...arg("bundle", (v) => new lib.RichValue(v), typed([null, 5])),
-    ...arg("bundle", (v) => new lib.RichValue(v), typed(["x"]), FIGURES),
+    ...arg("bundle", (v) => new lib.RichValue(v), typed(["x"])),
   ],
   rich: [
     ...arg("bundle", (v) => lib.rich(v), typed([null, 5])),
-    ...arg("bundle", (v) => lib.rich(v), typed(["x"]), FIGURES),
+    ...arg("bundle", (v) => lib.rich(v), typed(["x"])),
   ],
   Table: arg("rows", (v) => new lib.Table(v), V.object),
   table: [
@@ -1177,40 +1158,38 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
     row("an unknown option key", () => lib.table([{ a: 1 }], { zz: 1 } as Any), "zz", 1, {
       expect: "TypeError",
       parts: ["`table`", "`zz`"],
-      gap: FIGURES,
     }),
-    row("caption: 1", () => lib.table([{ a: 1 }], { caption: 1 } as Any), "caption", new Typed(1), {
-      gap: FIGURES,
-    }),
+    row(
+      "caption: 1",
+      () => lib.table([{ a: 1 }], { caption: 1 } as Any),
+      "caption",
+      new Typed(1),
+      {},
+    ),
     row('columns: ["zz"]', () => lib.table([{ a: 1 }], { columns: ["zz"] } as Any), "columns", 0, {
       expect: "RangeError",
       parts: ["`columns", "zz"],
-      gap: FIGURES,
     }),
   ],
   formatNumber: [
-    ...arg("x", (v) => lib.formatNumber(v), typed(["1", null, {}]), FIGURES),
+    ...arg("x", (v) => lib.formatNumber(v), typed(["1", null, {}])),
     row("a misspelt option", () => lib.formatNumber(1, { precison: 3 } as Any), "precison", 1, {
       expect: "TypeError",
       parts: ["`formatNumber`", "`precison`"],
-      gap: FIGURES,
     }),
     ...arg("precision", (v) => lib.formatNumber(1, { precision: v }), [0, 18, 1.5, NaN]),
   ],
   roundSignificant: [
-    ...arg("x", (v) => lib.roundSignificant(v, 3), typed(["1.5", null]), FIGURES),
-    ...arg("digits", (v) => lib.roundSignificant(1.2, v), [0, 101, 1.5, "3"], FIGURES),
+    ...arg("x", (v) => lib.roundSignificant(v, 3), typed(["1.5", null])),
+    ...arg("digits", (v) => lib.roundSignificant(1.2, v), [0, 101, 1.5, "3"]),
   ],
   weightsTable: [
     ...arg("weights", (v) => lib.weightsTable(v), V.object),
-    row('sum: "no"', () => lib.weightsTable({ a: [1] }, { sum: "no" } as Any), "sum", "no", {
-      gap: FIGURES,
-    }),
+    row('sum: "no"', () => lib.weightsTable({ a: [1] }, { sum: "no" } as Any), "sum", "no", {}),
     row("a NaN weight", () => lib.weightsTable({ a: [NaN] }), "weights.a[0]", NaN),
     row("ragged columns", () => lib.weightsTable({ a: [1], b: [1, 2] }), "b", 2, {
       expect: "RangeError",
       parts: ["`b`", "got length 2"],
-      gap: FIGURES,
     }),
     ...arg("maxRows", (v) => lib.weightsTable({ a: [1] }, { maxRows: v }), [0, 1.5, NaN]),
   ],
@@ -1223,17 +1202,14 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
     row("an unknown option key", () => lib.formula("x", { zz: 1 } as Any), "zz", 1, {
       expect: "TypeError",
       parts: ["`formula`", "`zz`"],
-      gap: FIGURES,
     }),
   ],
-  displayUnits: arg("analysis", (v) => lib.displayUnits(v), typed([null, 5]), FIGURES),
-  stripAnsi: arg("text", (v) => lib.stripAnsi(v), typed([1, null, {}]), FIGURES),
-  escapeHtml: arg("text", (v) => lib.escapeHtml(v), typed([1, null, {}]), FIGURES),
+  displayUnits: arg("analysis", (v) => lib.displayUnits(v), typed([null, 5])),
+  stripAnsi: arg("text", (v) => lib.stripAnsi(v), typed([1, null, {}])),
+  escapeHtml: arg("text", (v) => lib.escapeHtml(v), typed([1, null, {}])),
   displayRun: [
     ...opts("displayRun", (o) => lib.displayRun(run(), o), {}, { precision: [0, 1.5, NaN] }),
-    row("name: 1", () => lib.displayRun(run(), { name: 1 } as Any), "name", new Typed(1), {
-      gap: FIGURES,
-    }),
+    row("name: 1", () => lib.displayRun(run(), { name: 1 } as Any), "name", new Typed(1), {}),
     row(
       "steps: 2 with a loss of length 1",
       () => lib.displayRun({ steps: 2, loss: [1] } as Any),
@@ -1242,7 +1218,6 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
       {
         expect: "RangeError",
         parts: ["loss"],
-        gap: FIGURES,
       },
     ),
   ],
@@ -1262,9 +1237,15 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
   ],
 
   // plot (owner: figures)
+  methodOf: arg("name", (v) => lib.methodOf(v), typed([1, null, {}])),
+  mathLabel: arg("label", (v) => lib.mathLabel(v), typed([1, null, {}])),
+  seriesColors: [
+    ...arg("names", (v) => lib.seriesColors(v), typed([null, "adam", {}])),
+    ...arg("names[1]", (v) => lib.seriesColors(["adam", v]), typed([1, null])),
+  ],
   figure: arg("spec", (v) => lib.figure(v), typed([null, 5, []])),
-  renderSvg: arg("spec", (v) => lib.renderSvg(v), typed([null, 5]), FIGURES),
-  compileVegaLite: arg("spec", (v) => lib.compileVegaLite(v), typed([null, 5]), FIGURES),
+  renderSvg: arg("spec", (v) => lib.renderSvg(v), typed([null, 5])),
+  compileVegaLite: arg("spec", (v) => lib.compileVegaLite(v), typed([null, 5])),
   toPlotly: arg("fig", (v) => lib.toPlotly(v), typed([null, 5, {}])),
   lineChart: arg("series", (v) => lib.lineChart(v), typed([null, 5, "y"])),
   lineChartSpec: [
@@ -1281,24 +1262,20 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
     {},
   ),
   smallMultiples: [
-    ...arg("panels", (v) => lib.smallMultiples(v), typed([5, "p"]), FIGURES),
-    row("panels = null", () => lib.smallMultiples(null as Any), "panels", new Typed(null), {
-      gap: FIGURES,
-    }),
+    ...arg("panels", (v) => lib.smallMultiples(v), typed([5, "p"])),
+    row("panels = null", () => lib.smallMultiples(null as Any), "panels", new Typed(null), {}),
     row("panels = []", () => lib.smallMultiples([]), "panels", 0, {
       expect: "RangeError",
       parts: ["`panels`", "got an array of length 0"],
     }),
   ],
   smallMultiplesSpec: [
-    ...arg("panels", (v) => lib.smallMultiplesSpec(v), typed([5, "p"]), FIGURES),
+    ...arg("panels", (v) => lib.smallMultiplesSpec(v), typed([5, "p"])),
     row("panels = []", () => lib.smallMultiplesSpec([]), "panels", 0, {
       expect: "RangeError",
       parts: ["`panels`", "got an array of length 0"],
     }),
-    row("panels = null", () => lib.smallMultiplesSpec(null as Any), "panels", new Typed(null), {
-      gap: FIGURES,
-    }),
+    row("panels = null", () => lib.smallMultiplesSpec(null as Any), "panels", new Typed(null), {}),
   ],
   openWindow: [
     row("options = null", () => lib.openWindow([], null as Any), "openWindow", null, {
@@ -1313,7 +1290,7 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
       parts: ["`panels`", "got none"],
     }),
   ],
-  explorableData: arg("fig", (v) => lib.explorableData(v), typed([null, 5]), FIGURES),
+  explorableData: arg("fig", (v) => lib.explorableData(v), typed([null, 5])),
   sliderGrid: sliderRows((s) => lib.sliderGrid(s)),
   sliderValues: arg("slider", (v) => lib.sliderValues(v), typed([null, 5])),
   checkSliders: sliderRows((s) => lib.checkSliders("sliders", s)),
@@ -1329,7 +1306,7 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
         }),
       "xDomain",
       0,
-      { expect: "RangeError", parts: ["`xDomain`", "[1, -1]"], gap: FIGURES },
+      { expect: "RangeError", parts: ["`xDomain`", "[1, -1]"] },
     ),
   ],
   gridLinesPanel: [
@@ -1367,6 +1344,37 @@ async function outcome(call: () => unknown): Promise<unknown> {
   }
 }
 
+// Internals that lib/mod.ts no longer exports (they are plumbing of the step
+// path), checked the same way through their own modules.
+const INTERNAL_TABLE: Record<string, Row[]> = {
+  // types.ts
+  checkLearningRate: arg("lr", (v) => internals.checkLearningRate("lr", v), V.lr),
+  learningRateAt: arg("lr", (v) => internals.learningRateAt(() => v, 0), [
+    NaN,
+    Infinity,
+    -1,
+    "0.1",
+    null,
+  ])
+    .map((r) => ({ ...r, parts: ["schedule `lr`", r.parts[1], "at step 0"] })),
+
+  beginStep: arg("params", (v) => {
+    const o = lib.chain("x", lib.scale(1));
+    internals.beginStep(o.transforms, v, W(), o.init(W()));
+  }, typed([null, [1, 2], new Float32Array(2)])),
+  rejectEntry: [
+    row(
+      "names the entry",
+      () => {
+        const o = lib.chain("x", lib.scale(1));
+        internals.rejectEntry(o.init(W()), W(), new Float64Array([1, NaN]), 1, 0);
+      },
+      "grads[1]",
+      NaN,
+    ),
+  ],
+};
+
 Deno.test("every export of lib/mod.ts has rows in the bad-input table", async () => {
   const exports = Object.keys(await import("../lib/mod.ts")).sort();
   const missing = exports.filter((name) => !(name in TABLE));
@@ -1392,7 +1400,7 @@ Deno.test("every export of lib/mod.ts has rows in the bad-input table", async ()
 /** `EXPORTS_GAPS=1 deno test …` runs the known-gap rows too, to see which are fixed. */
 const RUN_GAPS = Deno.env.get("EXPORTS_GAPS") === "1";
 
-for (const [name, entry] of Object.entries(TABLE)) {
+for (const [name, entry] of Object.entries({ ...TABLE, ...INTERNAL_TABLE })) {
   if (entry === CONSTANT) continue;
   Deno.test(`bad input: ${name}`, async (t) => {
     for (const r of entry) {

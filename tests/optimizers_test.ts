@@ -8,7 +8,6 @@ import {
   adam,
   type AdamState,
   adamw,
-  BLOCK_SIZE,
   gradientDescent,
   type MomentumState,
   notesAdadelta,
@@ -22,6 +21,8 @@ import {
   type RmsState,
   sgd,
 } from "@better-gradients/lib";
+// Internals, not exported from lib/mod.ts.
+import { BLOCK_SIZE } from "../lib/transforms/chain.ts";
 import { closeWithin } from "./_helpers.ts";
 
 /** |actual − expected| ≤ tol·max(1, |expected|), tol = 1e-14 unless given. */

@@ -17,8 +17,12 @@ import {
   lineChartSpec,
   lossSurface,
   lossSurfaceSpec,
+  mathLabel,
+  METHOD_COLORS,
+  methodOf,
   openWindow,
   renderSvg,
+  SERIES_PALETTE,
   smallMultiples,
   smallMultiplesSpec,
   toPlotly,
@@ -99,7 +103,7 @@ async function checkFigure(fig: Figure): Promise<SvgElement> {
   assertWellFormed(fig.svg);
   assert.deepEqual(fig.warnings, []);
   assert.equal(fig.spec.$schema, VEGA_LITE_SCHEMA);
-  const compiled = compileVegaLite(fig.spec as VegaLiteSpec);
+  const compiled = await compileVegaLite(fig.spec as VegaLiteSpec);
   assert.deepEqual(compiled.warnings, []);
   const bundle = fig[jupyterDisplay]();
   assert.deepEqual(Object.keys(bundle).sort(), [
@@ -330,8 +334,8 @@ Deno.test("lineChart: each line joins its points in data order, not sorted by x"
       await lineChart([{ name: "path", x: xs, y: ys }, { name: "back", x: [1, -5], y: [0, 0] }]),
     );
     const [path, back] = lineVertices(root);
-    assertDrawnInOrder(path, xs, 480);
-    assertDrawnInOrder(back, [1, -5], 480); // same x range [-5, 1], drawn right to left
+    assertDrawnInOrder(path, xs, 360); // the default width
+    assertDrawnInOrder(back, [1, -5], 360); // same x range [-5, 1], drawn right to left
   });
   await t.step("any order of x (property)", async () => {
     await fc.assert(
@@ -340,7 +344,7 @@ Deno.test("lineChart: each line joins its points in data order, not sorted by x"
         async (raw) => {
           const x = raw.map((v) => v / 10);
           const fig = await lineChart([{ name: "s", x, y: x.map((_, k) => k) }]);
-          assertDrawnInOrder(lineVertices(parseSvg(fig.svg))[0], x, 480);
+          assertDrawnInOrder(lineVertices(parseSvg(fig.svg))[0], x, 360);
         },
       ),
       { numRuns: 15, seed: 42 },
@@ -675,10 +679,10 @@ Deno.test("smallMultiples: one panel per setting", async (t) => {
     );
     assertDrawnInOrder(lineVertices(await checkFigure(fig))[0], xs, 200);
   });
-  await t.step("shared or independent y scales, both without warnings", () => {
+  await t.step("shared or independent y scales, both without warnings", async () => {
     for (const sharedY of [true, false]) {
       const spec = smallMultiplesSpec(sweep, { sharedY });
-      assert.deepEqual(compileVegaLite(spec).warnings, []);
+      assert.deepEqual((await compileVegaLite(spec)).warnings, []);
       assert.equal(
         (spec as unknown as { resolve: { scale: { y: string } } }).resolve.scale.y,
         sharedY ? "shared" : "independent",
@@ -786,4 +790,106 @@ Deno.test({
       await assert.rejects(openWindow({} as Figure), TypeError);
     });
   },
+});
+
+// ---------------------------------------------------------------- the course's look (theme)
+
+Deno.test("theme: one colour per method in every figure, legible sizes, named figures", async (t) => {
+  const rangeOf = (spec: unknown, field = "series"): Record<string, string> => {
+    const out: Record<string, string> = {};
+    const walk = (node: unknown, key: string): void => {
+      if (key === "data" || node === null || typeof node !== "object") return;
+      if (Array.isArray(node)) return node.forEach((n) => walk(n, ""));
+      const color = (node as { encoding?: { color?: Record<string, unknown> } }).encoding?.color;
+      const scale = color?.scale as { domain?: string[]; range?: string[] } | undefined;
+      if (color?.field === field && scale?.domain && scale.range) {
+        scale.domain.forEach((n, i) => (out[n] = scale.range![i]));
+      }
+      for (const [k, v] of Object.entries(node)) walk(v, k);
+    };
+    walk(spec, "");
+    return out;
+  };
+  await t.step("a method's series has its colour in a line chart, a surface and bars", async () => {
+    const names = ["notes' RMSProp", "RMSProp (PyTorch)", "notes Adam", "Adam (Kingma & Ba)"];
+    const line = await lineChart(Object.fromEntries(names.map((n) => [n, [1, 0.5, 0.25]])));
+    const surface = await lossSurface((x, y) => x * x + y * y, {
+      trajectories: [...names].reverse().map((name) => ({ name, points: [[1, 1], [0.5, 0.5]] })),
+    });
+    const bars = await barChart({ [names[3]]: [0.2, 0.8], loss: [0.5, 0.5] });
+    const expected = {
+      "notes' RMSProp": METHOD_COLORS.notesRmsprop,
+      "RMSProp (PyTorch)": METHOD_COLORS.rmsprop,
+      "notes Adam": METHOD_COLORS.notesAdam,
+      "Adam (Kingma & Ba)": METHOD_COLORS.adam,
+    };
+    assert.deepEqual(rangeOf(line.spec), expected);
+    assert.deepEqual(rangeOf(surface.spec, "run"), expected);
+    assert.equal(rangeOf(bars.spec)["Adam (Kingma & Ba)"], METHOD_COLORS.adam);
+    assert.notEqual(rangeOf(bars.spec).loss, METHOD_COLORS.adam, "another series, another colour");
+    // the SVG draws them in those colours, and the Plotly form agrees
+    for (const colour of Object.values(expected)) {
+      assert.ok(line.svg.includes(`stroke="${colour}"`), `${colour} drawn`);
+    }
+    const traces = toPlotly(line).data as { name: string; line: { color: string } }[];
+    for (const tr of traces) {
+      assert.equal(tr.line.color, expected[tr.name as keyof typeof expected]);
+    }
+  });
+  await t.step("methodOf reads the lessons' names", () => {
+    const cases: [string, string | undefined][] = [
+      ["gradient descent, η = 0.4", "gradientDescent"],
+      ["notesMomentum", "notesMomentum"],
+      ["sgd + momentum", "sgdMomentum"],
+      ["sgd + nesterov", "nesterov"],
+      ["notes: whole-gradient RMSProp", "notesRmsprop"],
+      ["notes AdaDelta (η = 1)", "adadelta"],
+      ["AdaDelta (Zeiler, PyTorch)", "adadelta"],
+      ["adamw to ridge", "adamw"],
+      ["AdaGrad", "adagrad"],
+      ["loss", undefined],
+    ];
+    for (const [name, method] of cases) assert.equal(methodOf(name), method, name);
+  });
+  await t.step("every colour differs from the others, and no series colour is pale", () => {
+    const all = [...Object.values(METHOD_COLORS), ...SERIES_PALETTE];
+    assert.equal(new Set(Object.values(METHOD_COLORS)).size, Object.keys(METHOD_COLORS).length);
+    for (const c of all) {
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16) / 255);
+      const lin = (v: number) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      const luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+      // contrast against white of at least 2:1 (yellow #F0E442 would be 1.3:1)
+      assert.ok(1.05 / (luminance + 0.05) >= 2, `${c} is too pale on white`);
+    }
+  });
+  await t.step("labels of 13 px and more, a legend below, a figure under 460 px", async () => {
+    const fig = await lineChart({ a: [1, 2, 3], b: [3, 2, 1] }, { xLabel: "step t" });
+    const sizes = [...fig.svg.matchAll(/font-size="(\d+)px"/g)].map((m) => Number(m[1]));
+    assert.ok(sizes.length > 5 && Math.min(...sizes) >= 13, `font sizes ${sizes}`);
+    const width = Number(/^<svg[^>]* width="(\d+)"/.exec(fig.svg)![1]);
+    assert.ok(width <= 460, `the SVG is ${width} px wide`);
+  });
+  await t.step("the SVG is named by the figure's description", async () => {
+    const fig = await lineChart({ a: [1, 2] }, { title: "two points" });
+    const root = /^<svg[^>]*>/.exec(fig.svg)![0];
+    assert.match(root, /role="img"/);
+    assert.ok(root.includes(`aria-label="${fig.description.replace(/"/g, "&#34;")}"`));
+    assert.ok(fig.svg.includes(`<title>${fig.description.replace(/"/g, "&#34;")}</title>`));
+  });
+  await t.step("math-like titles, one tick format on a log axis", async () => {
+    assert.equal(mathLabel("w1"), "w₁");
+    assert.equal(mathLabel("g_s and w_{t+1}"), "gₛ and wₜ₊₁");
+    assert.equal(mathLabel("x1e-3, log10, 0.5"), "x1e-3, log10, 0.5");
+    const fig = await lineChart(
+      { loss: Array.from({ length: 40 }, (_, t) => 10 ** (-t / 5)) },
+      { yScale: "log", xLabel: "w1", yLabel: "f(w_t)" },
+    );
+    // read as text (the XML parser of these tests would turn "1e-6" into 0.000001)
+    const yAxis = fig.svg.slice(fig.svg.indexOf('aria-label="Y-axis'));
+    const labels = [...yAxis.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    labels.splice(labels.indexOf("f(wₜ)")); // the axis title and what follows it
+    assert.ok(labels.length >= 3, `y labels ${labels}`);
+    for (const l of labels.filter((l) => l !== "")) assert.match(l, /^\d+e-?\d+$/, `y label ${l}`);
+    assert.ok(fig.svg.includes(">w₁<") && fig.svg.includes(">f(wₜ)<"));
+  });
 });

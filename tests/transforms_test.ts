@@ -7,8 +7,6 @@ import {
   type AdagradState,
   type AdamState,
   addDecayedWeights,
-  beginStep,
-  BLOCK_SIZE,
   chain,
   ema,
   type EmaState,
@@ -32,6 +30,8 @@ import {
   scaleByRms,
   stateOf,
 } from "@better-gradients/lib";
+// Internals, not exported from lib/mod.ts.
+import { beginStep, BLOCK_SIZE } from "../lib/transforms/chain.ts";
 import { closeWithin } from "./_helpers.ts";
 
 const vec = (...xs: number[]) => new Float64Array(xs);

@@ -9,7 +9,6 @@ import {
   adam,
   adamw,
   addDecayedWeights,
-  BLOCK_SIZE,
   chain,
   constant,
   cosineDecay,
@@ -18,7 +17,6 @@ import {
   gradientDescent,
   inversePower,
   joinSchedules,
-  learningRateAt,
   linearWarmup,
   momentum,
   notesAdadelta,
@@ -41,6 +39,9 @@ import {
   sgd,
   stepDecay,
 } from "@better-gradients/lib";
+// Internals, not exported from lib/mod.ts.
+import { BLOCK_SIZE } from "../lib/transforms/chain.ts";
+import { learningRateAt } from "../lib/types.ts";
 
 /** Lets a test pass values the types forbid. */
 // deno-lint-ignore no-explicit-any

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { eigs } from "mathjs";
+import { mathjs } from "../_lazy.ts";
 import { positive, show } from "../_validate.ts";
 import { checkSymmetric } from "./_matrix.ts";
 
@@ -52,7 +52,7 @@ export function symmetricEigen(A: SymmetricMatrix): SymmetricEigen {
   const m = checkSymmetric("A", A);
   const d = m.length;
   if (d === 1) return { values: Float64Array.of(m[0][0]), vectors: [Float64Array.of(1)] };
-  const result = eigs(m);
+  const result = mathjs().eigs(m);
   const pairs = (result.eigenvectors as { value: unknown; vector: unknown }[]).map((p) => {
     const raw = p.vector as number[] | { toArray(): number[] };
     const v = Float64Array.from(Array.isArray(raw) ? raw : raw.toArray());

@@ -11,7 +11,8 @@
  * @module
  */
 
-import { divide, multiply, sqrt, type Unit, unit as mathUnit } from "mathjs";
+import { mathjs } from "../_lazy.ts";
+import type { Unit } from "mathjs";
 import { knownKeys, show } from "../_validate.ts";
 
 /** One row of a unit table. */
@@ -70,12 +71,12 @@ function parse(name: string, text: unknown, allowEmpty = false): Unit {
     );
   }
   if (text.trim() === "") {
-    if (allowEmpty) return mathUnit("");
+    if (allowEmpty) return mathjs().unit("");
     throw new RangeError(`\`${name}\` must be a unit string such as "m" or "J/m", got ""`);
   }
   let u: Unit;
   try {
-    u = mathUnit(text);
+    u = mathjs().unit(text);
   } catch (e) {
     throw new RangeError(
       `\`${name}\` must be a unit that mathjs knows, such as "m" or "J/m", got ${show(text)} (${
@@ -137,9 +138,9 @@ function row(term: string, formula: string, u: Unit, w: Unit): UnitRow {
   return { term, formula, unit: f.text, unitLatex: f.latex, matches: u.equalBase(w) };
 }
 
-const mul = (a: Unit, b: Unit) => multiply(a, b) as unknown as Unit;
-const div = (a: Unit, b: Unit) => divide(a, b) as unknown as Unit;
-const root = (a: Unit) => sqrt(a) as unknown as Unit;
+const mul = (a: Unit, b: Unit) => mathjs().multiply(a, b) as unknown as Unit;
+const div = (a: Unit, b: Unit) => mathjs().divide(a, b) as unknown as Unit;
+const root = (a: Unit) => mathjs().sqrt(a) as unknown as Unit;
 
 function readUnits(fn: string, options: UnitOptions): { w: Unit; E: Unit; lr: Unit } {
   knownKeys(fn, options, ["w", "E", "lr"]);
@@ -202,7 +203,7 @@ export function derivativeUnits(options: UnitOptions): UnitRow[] {
     row("loss", "E", E, w),
     row("gradient", "\\nabla_w E", grad, w),
     row("Hessian", "H = \\nabla_w^2 E", hess, w),
-    row("inverse Hessian", "H^{-1}", div(mathUnit(""), hess), w),
+    row("inverse Hessian", "H^{-1}", div(mathjs().unit(""), hess), w),
   ];
 }
 
@@ -247,7 +248,7 @@ export function updateUnits(rule: UpdateRule, options: UnitOptions): UpdateUnits
   const { w, E, lr } = readUnits("updateUnits", options);
   const g = div(E, w);
   const g2 = mul(g, g);
-  const one = mathUnit("");
+  const one = mathjs().unit("");
   const rows: UnitRow[] = [];
   let formula: string;
   switch (rule) {

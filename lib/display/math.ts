@@ -9,9 +9,9 @@
  * @module
  */
 
-import { show } from "../_validate.ts";
+import { knownKeys, show } from "../_validate.ts";
 import type { UpdateUnits } from "../analysis/units.ts";
-import { RichValue, stripAnsi } from "./mime.ts";
+import { RichValue, stripAnsi } from "../base/mime.ts";
 
 /** Options of {@link formula}. */
 export interface FormulaOptions {
@@ -43,6 +43,10 @@ export function formula(latex: string, options: FormulaOptions = {}): RichValue 
   if (typeof latex !== "string" || latex.trim() === "") {
     throw new TypeError(`\`latex\` must be a non-empty string, got ${show(latex)}`);
   }
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`\`formula\` options must be an object, got ${show(options)}`);
+  }
+  knownKeys("formula", options, ["text"]);
   if (options.text !== undefined && typeof options.text !== "string") {
     throw new TypeError(`\`text\` must be a string, got ${show(options.text)}`);
   }
@@ -129,8 +133,9 @@ export function displayUnits(analysis: UpdateUnits | readonly UpdateUnits[]): Ri
   if (list.length === 0) throw new RangeError("`analysis` must hold at least one rule, got none");
   list.forEach((u, i) => {
     if (!isUpdateUnits(u)) {
+      const where = Array.isArray(analysis) ? `analysis[${i}]` : "analysis";
       throw new TypeError(
-        `\`analysis[${i}]\` must be a result of updateUnits or unitAnalysis, got ${show(u)}`,
+        `\`${where}\` must be a result of updateUnits or unitAnalysis, got ${show(u)}`,
       );
     }
   });

@@ -12,8 +12,8 @@
 import { knownKeys, show } from "../_validate.ts";
 import { type Figure } from "../plot/figure.ts";
 import { type Panel, smallMultiples } from "../plot/small_multiples.ts";
-import { formatNumber } from "./format.ts";
-import { RichValue } from "./mime.ts";
+import { formatNumber } from "../base/format.ts";
+import { RichValue } from "../base/mime.ts";
 import { type Row, Table } from "./table.ts";
 
 /**
@@ -65,11 +65,32 @@ function checkRun(run: unknown, name: string): RunRecord {
   if (typeof r.steps !== "number" || !Number.isInteger(r.steps) || r.steps < 0) {
     throw new TypeError(`\`${name}.steps\` must be an integer >= 0, got ${show(r.steps)}`);
   }
-  for (const [key] of SERIES) {
+  for (const [key] of [...SERIES, ["time"]] as const) {
     const v = r[key];
     if (v === undefined && key !== "loss") continue;
     if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) {
       throw new TypeError(`\`${name}.${key}\` must be an array of numbers, got ${show(v)}`);
+    }
+    const most = r.steps + 1;
+    if (key === "loss" && v.length !== r.steps && v.length !== most) {
+      throw new RangeError(
+        `\`${name}.loss\` must hold steps + 1 = ${most} values (E(w_0) … E(w_${r.steps})) or steps = ${r.steps}, got ${v.length}`,
+      );
+    }
+    if (v.length > most) {
+      throw new RangeError(
+        `\`${name}.${key}\` must hold at most steps + 1 = ${most} values, got ${v.length}`,
+      );
+    }
+    for (let t = 0; t < v.length; t++) {
+      if (typeof v[t] !== "number") {
+        throw new TypeError(`\`${name}.${key}[${t}]\` must be a number, got ${show(v[t])}`);
+      }
+    }
+  }
+  for (const key of ["name", "optimizer", "problem", "stopped", "stopReason"] as const) {
+    if (r[key] !== undefined && typeof r[key] !== "string") {
+      throw new TypeError(`\`${name}.${key}\` must be a string, got ${show(r[key])}`);
     }
   }
   return r;
@@ -148,6 +169,9 @@ export function displayRun(run: RunRecord, options: DisplayRunOptions = {}): Ric
   const excerpt = options.excerpt ?? 3;
   if (!Number.isInteger(excerpt) || excerpt < 1) {
     throw new RangeError(`\`excerpt\` must be an integer >= 1, got ${show(excerpt)}`);
+  }
+  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) {
+    throw new TypeError(`\`name\` must be a non-empty string, got ${show(options.name)}`);
   }
   const name = options.name ?? r.name ?? "run";
   const fmt = (x: number) => formatNumber(x, { precision });

@@ -4,15 +4,15 @@
  * @module
  */
 
-import { show } from "../_validate.ts";
-import { formatNumber } from "./format.ts";
+import { knownKeys, show } from "../_validate.ts";
+import { formatNumber } from "../base/format.ts";
 import {
   type Displayable,
   escapeHtml,
   jupyterDisplay,
   stripAnsi,
   type TextBundle,
-} from "./mime.ts";
+} from "../base/mime.ts";
 
 /** What a table cell can hold. `null` and `undefined` show as an empty cell. */
 export type Cell = string | number | bigint | boolean | null | undefined;
@@ -60,6 +60,10 @@ export class Table implements Displayable {
    * @param options See {@link TableOptions}.
    */
   constructor(rows: readonly Row[], options: TableOptions = {}) {
+    if (options === null || typeof options !== "object" || Array.isArray(options)) {
+      throw new TypeError(`\`table\` options must be an object, got ${show(options)}`);
+    }
+    knownKeys("table", options, ["columns", "caption", "precision"]);
     if (!Array.isArray(rows)) {
       throw new TypeError(`\`rows\` must be an array of objects, got ${show(rows)}`);
     }
@@ -68,13 +72,30 @@ export class Table implements Displayable {
         throw new TypeError(`\`rows[${i}]\` must be an object of column → cell, got ${show(row)}`);
       }
     });
-    const columns = options.columns ?? [...new Set(rows.flatMap((row) => Object.keys(row)))];
+    const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+    const columns = options.columns ?? keys;
     if (!Array.isArray(columns) || columns.some((c) => typeof c !== "string")) {
       throw new TypeError(`\`columns\` must be an array of strings, got ${show(columns)}`);
     }
+    columns.forEach((c, i) => {
+      if (rows.length > 0 && !keys.includes(c)) {
+        throw new RangeError(
+          `\`columns[${i}]\` must be a column of the rows (${keys.join(", ") || "none"}), got ${
+            show(c)
+          }`,
+        );
+      }
+      if (columns.indexOf(c) !== i) {
+        throw new RangeError(`\`columns\` names ${show(c)} twice`);
+      }
+    });
+    if (options.caption !== undefined && typeof options.caption !== "string") {
+      throw new TypeError(`\`caption\` must be a string, got ${show(options.caption)}`);
+    }
     const precision = options.precision ?? 4;
+    formatNumber(0.5, { precision }); // checks `precision` before any cell
     this.columns = Object.freeze([...columns]);
-    this.caption = options.caption === undefined ? undefined : stripAnsi(String(options.caption));
+    this.caption = options.caption === undefined ? undefined : stripAnsi(options.caption);
     this.cells = Object.freeze(
       rows.map((row) =>
         Object.freeze(columns.map((c) => formatCell(row[c], precision, `rows[].${c}`)))

@@ -63,6 +63,9 @@ export function weightsTable(
   weights: Readonly<Record<string, ArrayLike<number>>>,
   options: WeightsTableOptions = {},
 ): Table {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`\`weightsTable\` options must be an object, got ${show(options)}`);
+  }
   knownKeys("weightsTable", options, ["index", "caption", "sum", "maxRows", "precision"]);
   return build(weights, options, []);
 }
@@ -89,6 +92,14 @@ function build(
       return v;
     });
   });
+  const ragged = columns.findIndex((c) => c.length !== columns[0].length);
+  if (ragged > 0) {
+    throw new RangeError(
+      `\`${names[ragged]}\` in \`weights\` must have the length of \`${names[0]}\` (${
+        columns[0].length
+      }), got length ${columns[ragged].length}`,
+    );
+  }
   const index = options.index ?? "s";
   if (typeof index !== "string" || index === "" || names.includes(index)) {
     throw new TypeError(
@@ -110,7 +121,11 @@ function build(
       ...Array.from({ length: tail }, (_, k) => rowAt(length - tail + k)),
     ];
   }
-  if (options.sum ?? true) {
+  const sum = options.sum ?? true;
+  if (typeof sum !== "boolean") {
+    throw new TypeError(`\`sum\` must be true or false, got ${show(sum)}`);
+  }
+  if (sum) {
     rows.push(
       Object.fromEntries([
         [index, "sum"],

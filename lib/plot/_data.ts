@@ -5,7 +5,7 @@
 // series down with a min/max decimation that keeps spikes visible.
 
 import { integer, show } from "../_validate.ts";
-import { roundSignificant } from "../display/format.ts";
+import { roundSignificant } from "../base/format.ts";
 
 /** One named series of y values, with optional x values (default 0, 1, 2, …). */
 export interface Series {
@@ -227,20 +227,6 @@ export function seriesSummary(names: readonly string[]): string {
   const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? ", …" : "");
   return `${names.length} series (${shown})`;
 }
-
-/** The palette Vega-Lite uses for nominal colours (Tableau 10), for Plotly traces. */
-export const PALETTE = [
-  "#4c78a8",
-  "#f58518",
-  "#e45756",
-  "#72b7b2",
-  "#54a24b",
-  "#eeca3b",
-  "#b279a2",
-  "#ff9da6",
-  "#9d755d",
-  "#bab0ac",
-] as const;
 
 /** The checked title, axis titles and size of a chart. */
 export interface Frame {

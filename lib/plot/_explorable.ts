@@ -1,223 +1,15 @@
-// Shared plumbing of the explorable panels: slider and expression checks, the
-// grid field names, axis scales and the contour background. Not exported from
-// lib/mod.ts.
+// Shared plumbing of the explorable panels: the grid field names, axis scales
+// and the contour background. Not exported from lib/mod.ts.
 
-import * as vega from "vega";
 import { show } from "../_validate.ts";
 import type { ScaleType } from "./_data.ts";
-import type { Slider } from "./explorable.ts";
-import type { SurfaceBackground } from "./explorable_closed_form.ts";
-import { lossSurfaceSpec } from "./surface.ts";
+import type { Slider } from "./sliders.ts";
+import { lossSurfaceSpec, type SurfaceBackground } from "./surface.ts";
+import { bottomLegend } from "./theme.ts";
 
 /** The field a grid panel stores a slider's value under (prefixed: no clash with `x`, `y`, …). */
 export function gridField(slider: Pick<Slider, "name">): string {
   return `p_${slider.name}`;
-}
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Constants Vega expressions know, besides the sliders. */
-export const EXPRESSION_CONSTANTS: readonly string[] = [
-  "NaN",
-  "Infinity",
-  "PI",
-  "E",
-  "LN2",
-  "LN10",
-  "LOG2E",
-  "LOG10E",
-  "SQRT2",
-  "SQRT1_2",
-  "MIN_VALUE",
-  "MAX_VALUE",
-];
-
-/** Names a slider may not take: Vega's built-in signals, expression constants and keywords. */
-const RESERVED = new Set([
-  "datum",
-  "event",
-  "item",
-  "parent",
-  "unit",
-  "width",
-  "height",
-  "padding",
-  "autosize",
-  "background",
-  "cursor",
-  "child_width",
-  "child_height",
-  "undefined",
-  "null",
-  "true",
-  "false",
-  ...EXPRESSION_CONSTANTS,
-  "if",
-  "this",
-]);
-
-export const MAX_GRID_VALUES = 1000;
-
-/** The number of whole steps in `span / step`, or -1 when it is not (close to) whole. */
-export function wholeSteps(span: number, step: number): number {
-  const k = Math.round(span / step);
-  return Math.abs(k * step - span) <= 1e-9 * Math.max(Math.abs(span), step) ? k : -1;
-}
-
-/** A value on a slider's grid, rounded to 12 significant digits (0.1 + 2·0.1 is 0.3). */
-export function gridValue(s: Slider, k: number): number {
-  return Number((s.min + k * s.step).toPrecision(12));
-}
-
-/** The decimals `step` is written with (0.25 → 2, 5 → 0, 1e-3 → 3). */
-export function decimalsOf(step: number): number {
-  for (let d = 0; d <= 12; d++) {
-    const scaled = step * 10 ** d;
-    if (Math.abs(scaled - Math.round(scaled)) <= 1e-9 * scaled) return d;
-  }
-  return 12;
-}
-
-/**
- * Checks one slider; returns a plain copy with its defaults filled in.
- * @internal
- */
-export function checkSlider(where: string, s: unknown): Required<Slider> {
-  if (s === null || typeof s !== "object" || Array.isArray(s)) {
-    throw new TypeError(
-      `\`${where}\` must be an object { name, min, max, step, value, label? }, got ${show(s)}`,
-    );
-  }
-  const { name, min, max, step, value, label, format } = s as Slider;
-  const known = ["name", "min", "max", "step", "value", "label", "format"];
-  for (const key of Object.keys(s)) {
-    if (!known.includes(key)) {
-      throw new TypeError(
-        `\`${where}\` has no field \`${key}\`; known fields: ${known.join(", ")}`,
-      );
-    }
-  }
-  if (typeof name !== "string" || !IDENTIFIER.test(name) || RESERVED.has(name)) {
-    throw new TypeError(
-      `\`${where}.name\` must be an identifier (letters, digits, _) that Vega does not reserve, got ${
-        show(name)
-      }`,
-    );
-  }
-  for (
-    const [field, v] of [["min", min], ["max", max], ["step", step], ["value", value]] as const
-  ) {
-    if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new TypeError(`\`${where}.${field}\` must be a finite number, got ${show(v)}`);
-    }
-  }
-  if (!(step > 0)) {
-    throw new RangeError(`\`${where}.step\` must be a finite number > 0, got ${show(step)}`);
-  }
-  if (!(max > min)) {
-    throw new RangeError(`\`${where}.max\` must be > min (${min}), got ${show(max)}`);
-  }
-  const steps = wholeSteps(max - min, step);
-  if (steps < 0) {
-    throw new RangeError(
-      `\`${where}.max\` must be min + k·step (min ${min}, step ${step}), got ${show(max)}`,
-    );
-  }
-  if (steps + 1 > MAX_GRID_VALUES) {
-    throw new RangeError(
-      `\`${where}\` must have at most ${MAX_GRID_VALUES} values from min to max, got ${steps + 1}`,
-    );
-  }
-  if (!(value >= min - 1e-12 && value <= max + 1e-12) || wholeSteps(value - min, step) < 0) {
-    throw new RangeError(
-      `\`${where}.value\` must be one of min + k·step in [${min}, ${max}] (step ${step}), got ${
-        show(value)
-      }`,
-    );
-  }
-  if (label !== undefined && (typeof label !== "string" || label.length === 0)) {
-    throw new TypeError(`\`${where}.label\` must be a non-empty string, got ${show(label)}`);
-  }
-  if (format !== undefined && typeof format !== "string") {
-    throw new TypeError(`\`${where}.format\` must be a d3-format string, got ${show(format)}`);
-  }
-  return {
-    name,
-    min,
-    max,
-    step,
-    value,
-    label: label ?? name,
-    format: format ?? `.${decimalsOf(step)}f`,
-  };
-}
-
-/**
- * Checks a Vega expression: it must parse, and every free name in it must be
- * `datum`, a slider, a Vega constant or one of `extra`. Function names are
- * left to Vega. Catches the usual slip of writing `t` for the sampled
- * variable `datum.t`.
- */
-export function checkExpression(
-  where: string,
-  expr: unknown,
-  sliders: readonly Slider[],
-  extra: readonly string[] = [],
-): string {
-  if (typeof expr !== "string" || expr.trim().length === 0) {
-    throw new TypeError(
-      `\`${where}\` must be a Vega expression (a non-empty string), got ${show(expr)}`,
-    );
-  }
-  let ast: unknown;
-  try {
-    ast = vega.parseExpression(expr);
-  } catch (err) {
-    throw new TypeError(
-      `\`${where}\` must be a Vega expression, got ${show(expr)}: ${(err as Error).message}`,
-    );
-  }
-  const allowed = new Set([
-    "datum",
-    ...EXPRESSION_CONSTANTS,
-    ...sliders.map((s) => s.name),
-    ...extra,
-  ]);
-  const walk = (node: unknown): void => {
-    if (node === null || typeof node !== "object") return;
-    const n = node as Record<string, unknown>;
-    if (n.type === "Identifier") {
-      const name = String(n.name);
-      if (!allowed.has(name)) {
-        const names = sliders.map((s) => s.name).join(", ") || "none";
-        throw new RangeError(
-          `\`${where}\` uses \`${name}\`, which is neither a slider (${names}) nor a Vega constant; ` +
-            `a field of the data is written datum.${name}`,
-        );
-      }
-      return;
-    }
-    if (n.type === "MemberExpression") {
-      walk(n.object);
-      if (n.computed) walk(n.property);
-      return;
-    }
-    if (n.type === "CallExpression") {
-      for (const arg of n.arguments as unknown[]) walk(arg);
-      return;
-    }
-    if (n.type === "Property") {
-      walk(n.value);
-      return;
-    }
-    for (const [key, value] of Object.entries(n)) {
-      if (key === "type") continue;
-      if (Array.isArray(value)) value.forEach(walk);
-      else walk(value);
-    }
-  };
-  walk(ast);
-  return expr;
 }
 
 /** UTF-8 bytes of a value as JSON. */
@@ -232,9 +24,10 @@ export function domainOption(name: string, value: unknown): [number, number] | u
     !Array.isArray(value) || value.length !== 2 || !value.every((v) => Number.isFinite(v)) ||
     !(value[0] < value[1])
   ) {
-    throw new RangeError(
-      `\`${name}\` must be [min, max] with finite min < max, got ${show(value)}`,
-    );
+    const shown = Array.isArray(value) && value.length <= 4
+      ? `[${value.map((v) => show(v)).join(", ")}]`
+      : show(value);
+    throw new RangeError(`\`${name}\` must be [min, max] with finite min < max, got ${shown}`);
   }
   return [value[0], value[1]];
 }
@@ -284,7 +77,7 @@ export function panelSeriesChannel(
     type: "nominal",
     title: null,
     scale: range === undefined ? { domain: names } : { domain: names, range },
-    legend: legend ? { orient: "bottom", direction: "horizontal", labelLimit: 280 } : null,
+    legend: legend ? bottomLegend(names ?? []) : null,
   };
 }
 

@@ -4,25 +4,24 @@
 
 import type { ScaleType } from "./_data.ts";
 import { INTERACTIVE_LAYER_PREFIX } from "./figure.ts";
+import { bottomLegend } from "./theme.ts";
 
 /** `{ title }` when the chart has one, else nothing: spread into a spec. */
 export function titleEntry(title: string | undefined): { title?: string } {
   return title === undefined ? {} : { title };
 }
 
-/** `{ title: { text } }` when the chart has one, else nothing: spread into a Plotly layout. */
-export function plotlyTitleEntry(title: string | undefined): { title?: { text: string } } {
-  return title === undefined ? {} : { title: { text: title } };
-}
-
-/** The colour channel: one colour per series name, with a legend on the right if `legend`. */
+/**
+ * The colour channel: one colour per series name (the theme picks the colours),
+ * with a legend below the chart if `legend`.
+ */
 export function seriesColor(names: readonly string[], legend: boolean): Record<string, unknown> {
   return {
     field: "series",
     type: "nominal",
     title: null,
     scale: { domain: names },
-    legend: legend ? { orient: "right", labelLimit: 240 } : null,
+    legend: legend ? bottomLegend(names) : null,
   };
 }
 

@@ -5,18 +5,20 @@
  * @module
  */
 
+import type { ChartOptions } from "./axes.ts";
 import { knownKeys, show } from "../_validate.ts";
 import {
   checkSeries,
   compact,
   type Frame,
   frameOptions,
-  PALETTE,
   precisionOption,
   type SeriesInput,
   seriesSummary,
 } from "./_data.ts";
-import { plotlyTitleEntry, seriesColor, titleEntry, xyTooltip } from "./_spec.ts";
+import { seriesColor, titleEntry, xyTooltip } from "./_spec.ts";
+import { plotlyFigure } from "./plotly.ts";
+import { PANEL_WIDTH } from "./theme.ts";
 import {
   type Figure,
   figure,
@@ -26,38 +28,13 @@ import {
 } from "./figure.ts";
 
 /** Options of {@link barChart} and {@link barChartSpec}. */
-export interface BarChartOptions {
+export interface BarChartOptions extends ChartOptions {
   /**
    * `"bar"` draws bars; `"stem"` draws a thin rule up to a dot (a stem plot,
    * clearer for many small weights).
    * @default {"bar"}
    */
   kind?: "bar" | "stem";
-  /**
-   * The chart title.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {"s"}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"weight"}
-   */
-  yLabel?: string;
-  /**
-   * Width of the plotting area in pixels.
-   * @default {480}
-   */
-  width?: number;
-  /**
-   * Height of the plotting area in pixels.
-   * @default {260}
-   */
-  height?: number;
   /**
    * Significant digits kept of each value.
    * @default {4}
@@ -97,7 +74,7 @@ function prepare(input: SeriesInput, options: BarChartOptions): Prepared {
     series,
     categories,
     kind,
-    ...frameOptions(options, { xLabel: "s", yLabel: "weight", width: 480, height: 260 }),
+    ...frameOptions(options, { xLabel: "s", yLabel: "weight", width: PANEL_WIDTH, height: 220 }),
   };
 }
 
@@ -136,40 +113,13 @@ function specOf(p: Prepared): VegaLiteSpec {
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
-  const data = p.series.map((s, i) => {
-    const color = PALETTE[i % PALETTE.length];
-    if (p.kind === "bar") {
-      return { type: "bar", name: s.name, x: s.x, y: s.y, marker: { color } };
-    }
-    // A stem: markers with error bars drawn from 0 up (or down) to each value.
-    return {
-      type: "scatter",
-      mode: "markers",
-      name: s.name,
-      x: s.x,
-      y: s.y,
-      marker: { color, size: 6 },
-      error_y: {
-        type: "data",
-        symmetric: false,
-        array: s.y.map((v) => (v === null ? 0 : Math.max(-v, 0))),
-        arrayminus: s.y.map((v) => (v === null ? 0 : Math.max(v, 0))),
-        color,
-        thickness: 1.5,
-        width: 0,
-      },
-    };
+  return plotlyFigure({
+    title: p.title,
+    x: { label: p.xLabel, scale: "category" },
+    y: { label: p.yLabel },
+    panels: [{ series: p.series.map((s) => ({ name: s.name, x: s.x, y: s.y, mark: p.kind })) }],
+    legend: p.series.length > 1,
   });
-  return {
-    data,
-    layout: {
-      ...plotlyTitleEntry(p.title),
-      barmode: "group",
-      xaxis: { title: { text: p.xLabel }, type: "category" },
-      yaxis: { title: { text: p.yLabel } },
-      showlegend: p.series.length > 1,
-    },
-  };
 }
 
 function describeBars(p: Prepared): string {

@@ -18,10 +18,14 @@
  * @module
  */
 
-import * as vega from "vega";
+import type * as vega from "vega";
 import { show } from "../_validate.ts";
-import { PALETTE } from "./_data.ts";
-import { checkExpression, checkSlider, gridValue, jsonBytes, wholeSteps } from "./_explorable.ts";
+import { ROW_WIDTH } from "./theme.ts";
+import { loadVega } from "../_lazy.ts";
+import { jsonBytes } from "./_explorable.ts";
+import { checkExpression, checkSlider, checkSliders, type Slider, wholeSteps } from "./sliders.ts";
+
+export { checkSliders, type Slider, sliderValues } from "./sliders.ts";
 import {
   compileVegaLite,
   type Figure,
@@ -29,37 +33,6 @@ import {
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./figure.ts";
-
-/**
- * A slider: a number the reader drags between `min` and `max` in steps of
- * `step`, starting at `value`. In Vega expressions (closed forms, captions)
- * its current value is the bare identifier `name`.
- */
-export interface Slider {
-  /**
-   * The parameter's name: an identifier (`alpha`, `eta`, `logEps`), unique
-   * among the figure's sliders. Expressions refer to the slider by it.
-   */
-  name: string;
-  /** The smallest value. */
-  min: number;
-  /** The largest value; must be `min + k·step` for a whole number k. */
-  max: number;
-  /** The step between values, > 0. Grid panels run once per value. */
-  step: number;
-  /** The default: where the slider starts and what the static SVG shows. On the grid. */
-  value: number;
-  /**
-   * The text beside the slider and in the caption, e.g. `"α"`.
-   * @default {name}
-   */
-  label?: string;
-  /**
-   * A d3-format specifier for the value in the caption, e.g. `".3f"` or `"~g"`.
-   * @default {as many decimals as `step` has}
-   */
-  format?: string;
-}
 
 /**
  * One panel of an explorable: a Vega-Lite unit or layer spec (no `$schema`,
@@ -97,7 +70,8 @@ export interface ExplorableOptions {
   description?: string;
   /**
    * Panels per row; more panels wrap onto further rows.
-   * @default {all panels in one row}
+   * @default {as many as fit in about 460 px, so that a phone shows the
+   *   figure with legible labels: one per row at the panels' default width}
    */
   columns?: number;
   /**
@@ -126,72 +100,6 @@ export interface SeriesData {
   x: number[];
   /** The y values. */
   y: number[];
-}
-
-/**
- * Checks a list of sliders (at least one, unique names) and fills in their
- * defaults. Panel builders call it; so may a hand-made panel.
- *
- * @param where The argument's name, for error messages.
- * @param sliders The sliders.
- * @returns Checked copies, with `label` and `format` filled in.
- * @throws {TypeError|RangeError} naming the slider and field that is wrong.
- *
- * @example
- * ```ts
- * import { checkSliders } from "@better-gradients/lib";
- * import assert from "node:assert/strict";
- *
- * const [alpha] = checkSliders("sliders", [
- *   { name: "alpha", min: 0, max: 0.98, step: 0.02, value: 0.9, label: "α" },
- * ]);
- * assert.equal(alpha.format, ".2f");
- * assert.throws(
- *   () => checkSliders("sliders", [{ name: "alpha", min: 0, max: 1, step: 0.3, value: 0 }]),
- *   RangeError,
- * );
- * ```
- */
-export function checkSliders(where: string, sliders: unknown): Required<Slider>[] {
-  if (!Array.isArray(sliders)) {
-    throw new TypeError(`\`${where}\` must be an array of sliders, got ${show(sliders)}`);
-  }
-  if (sliders.length === 0) {
-    throw new RangeError(`\`${where}\` must hold at least one slider, got none`);
-  }
-  const out = sliders.map((s, i) => checkSlider(`${where}[${i}]`, s));
-  const seen = new Set<string>();
-  for (const s of out) {
-    if (seen.has(s.name)) {
-      throw new RangeError(`\`${where}\` has two sliders named ${show(s.name)}`);
-    }
-    seen.add(s.name);
-  }
-  return out;
-}
-
-/**
- * Every value a slider can take, from `min` to `max` in steps of `step`
- * (rounded to 12 significant digits, so `0.1 + 2·0.1` is `0.3`). Grid
- * panels run once for each combination of these.
- *
- * @param slider The slider.
- * @returns The values, ascending.
- *
- * @example
- * ```ts
- * import { sliderValues } from "@better-gradients/lib";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(sliderValues({ name: "a", min: 0.1, max: 0.5, step: 0.1, value: 0.3 }), [
- *   0.1, 0.2, 0.3, 0.4, 0.5,
- * ]);
- * ```
- */
-export function sliderValues(slider: Slider): number[] {
-  const s = checkSlider("slider", slider);
-  const n = wholeSteps(s.max - s.min, s.step);
-  return Array.from({ length: n + 1 }, (_, k) => gridValue(s, k));
 }
 
 /** The settings line: `'α = ' + format(alpha, '.2f') + '   ' + …`. */
@@ -309,12 +217,12 @@ export async function explorable(
   }
 
   const named = list.map((panel, p) => ({ ...structuredClone(panel.spec), name: `p${p}` }));
-  colourSeries(named);
+  const perRow = columns ?? fittingColumns(named);
   const body = named.length === 1
     ? named[0]
-    : columns === undefined || columns >= named.length
+    : perRow >= named.length
     ? { hconcat: named, spacing: 24 }
-    : { concat: named, columns, spacing: 24 };
+    : { concat: named, columns: perRow, spacing: 24 };
   // Panels keep their own colours and legends (vega-lite would merge them across a concat).
   const resolve = named.length === 1 ? {} : {
     resolve: {
@@ -336,18 +244,17 @@ export async function explorable(
     ...body,
     ...resolve,
   } as unknown as VegaLiteSpec;
-  const bytes = jsonBytes(spec);
-  if (bytes > maxBytes) {
-    throw new RangeError(
-      `the explorable's spec must be at most \`maxBytes\` = ${maxBytes} bytes, got ${bytes}; ` +
-        `use a coarser grid (larger slider steps), shorter runs or fewer points`,
-    );
-  }
   const description = options.description ??
     `explorable${title === undefined ? "" : ` "${title}"`}: ${list.length} panel${
       list.length === 1 ? "" : "s"
     }; sliders ${describeSliders(sliders)}`;
+  // An estimate before rendering (the theme adds well under a kilobyte), so that an
+  // oversized grid is refused before vega spends time on it.
+  const estimate = jsonBytes(spec);
+  if (estimate > maxBytes) throw tooLarge(maxBytes, estimate);
   const fig = await figure(spec, { description });
+  const bytes = jsonBytes(fig.spec);
+  if (bytes > maxBytes) throw tooLarge(maxBytes, bytes);
   return Object.freeze({
     ...fig,
     sliders: Object.freeze(sliders.map((s) => Object.freeze(s))),
@@ -355,54 +262,20 @@ export async function explorable(
   });
 }
 
-/**
- * The series colours of explorables: Tableau 10 (vega-lite's default) reordered
- * so the first ones stand out from viridis contour lines (blues, teals, greens
- * and yellows come last).
- */
-const SERIES_COLOURS = [
-  PALETTE[1], // orange
-  PALETTE[2], // red
-  PALETTE[6], // purple
-  PALETTE[8], // brown
-  PALETTE[7], // pink
-  PALETTE[0], // blue
-  PALETTE[3], // teal
-  PALETTE[4], // green
-  PALETTE[5], // yellow
-  PALETTE[9], // grey
-];
+function tooLarge(maxBytes: number, bytes: number): RangeError {
+  return new RangeError(
+    `the explorable's spec must be at most \`maxBytes\` = ${maxBytes} bytes, got ${bytes}; ` +
+      `use a coarser grid (larger slider steps), shorter runs or fewer points`,
+  );
+}
 
 /**
- * Gives every series one colour across all panels (the same name, the same
- * colour), in order of first appearance, from {@link SERIES_COLOURS}. Only
- * colour encodings of the field `series` with an explicit `scale.domain`
- * (those of the panel builders) are changed.
+ * How many panels fit side by side in {@link ROW_WIDTH}: each takes its width
+ * plus about 70 px of axis and spacing (at least one per row).
  */
-function colourSeries(panels: unknown[]): void {
-  const encodings: { scale: { domain: unknown[]; range?: string[] } }[] = [];
-  const walk = (node: unknown, key = ""): void => {
-    if (key === "data" || key === "datasets" || node === null || typeof node !== "object") return;
-    if (Array.isArray(node)) return node.forEach((n) => walk(n));
-    const color = (node as { encoding?: { color?: Record<string, unknown> } }).encoding?.color;
-    if (
-      color?.field === "series" && color.scale !== null && typeof color.scale === "object" &&
-      Array.isArray((color.scale as { domain?: unknown }).domain)
-    ) {
-      encodings.push(color as { scale: { domain: unknown[] } });
-    }
-    for (const [k, v] of Object.entries(node)) walk(v, k);
-  };
-  walk(panels);
-  const colours = new Map<string, string>();
-  for (const e of encodings) {
-    for (const name of e.scale.domain.map(String)) {
-      if (!colours.has(name)) {
-        colours.set(name, SERIES_COLOURS[colours.size % SERIES_COLOURS.length]);
-      }
-    }
-  }
-  for (const e of encodings) e.scale.range = e.scale.domain.map((n) => colours.get(String(n))!);
+function fittingColumns(panels: readonly { width?: unknown }[]): number {
+  const widest = Math.max(...panels.map((p) => typeof p.width === "number" ? p.width : 360));
+  return Math.max(1, Math.floor(ROW_WIDTH / (widest + 70)));
 }
 
 /** The sliders of an explorable's spec: its top-level params bound to range inputs. */
@@ -464,6 +337,9 @@ export async function explorableData(
   fig: ExplorableFigure | VegaLiteSpec,
   values: Readonly<Record<string, number>> = {},
 ): Promise<PanelData[]> {
+  if (fig === null || typeof fig !== "object" || Array.isArray(fig)) {
+    throw new TypeError(`\`fig\` must be an explorable figure or its spec, got ${show(fig)}`);
+  }
   const spec = (fig as ExplorableFigure).spec !== undefined && "svg" in fig
     ? (fig as ExplorableFigure).spec
     : fig as VegaLiteSpec;
@@ -493,20 +369,21 @@ export async function explorableData(
   const cached = Object.isFrozen(spec) ? views.get(spec) : undefined;
   const entry = cached ?? { view: headlessView(spec), queue: Promise.resolve() };
   if (cached === undefined && Object.isFrozen(spec)) views.set(spec, entry);
-  const run = entry.queue.then(() => readView(entry.view, spec, sliders, values));
+  const run = entry.queue.then(async () => readView(await entry.view, spec, sliders, values));
   entry.queue = run.then(() => {}, () => {});
   try {
     return await run;
   } finally {
-    if (cached === undefined && !Object.isFrozen(spec)) entry.view.finalize();
+    if (cached === undefined && !Object.isFrozen(spec)) (await entry.view).finalize();
   }
 }
 
-const views = new WeakMap<object, { view: vega.View; queue: Promise<void> }>();
+const views = new WeakMap<object, { view: Promise<vega.View>; queue: Promise<void> }>();
 
-function headlessView(spec: VegaLiteSpec): vega.View {
-  const { vega: vgSpec } = compileVegaLite(structuredClone(spec) as VegaLiteSpec);
-  return new vega.View(vega.parse(vgSpec), { renderer: "none" });
+async function headlessView(spec: VegaLiteSpec): Promise<vega.View> {
+  const { vega: vgSpec } = await compileVegaLite(structuredClone(spec) as VegaLiteSpec);
+  const { vega: vg } = await loadVega();
+  return new vg.View(vg.parse(vgSpec), { renderer: "none" });
 }
 
 /** Sets every slider (to `values` or its default), runs the view and collects the drawn rows. */

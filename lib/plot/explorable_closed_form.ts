@@ -5,26 +5,17 @@
  * @module
  */
 
+import type { ChartOptions, DomainOptions, ScaleOptions } from "./axes.ts";
 import { knownKeys, show } from "../_validate.ts";
-import {
-  equalScaleHeight,
-  label,
-  optionalText,
-  pixels,
-  type ScaleType,
-  scaleType,
-} from "./_data.ts";
-import {
-  checkExpression,
-  contourLayers,
-  domainOption,
-  panelAxes,
-  panelSeriesChannel,
-} from "./_explorable.ts";
+import { equalScaleHeight, label, optionalText, pixels, scaleType } from "./_data.ts";
+import { contourLayers, domainOption, panelAxes, panelSeriesChannel } from "./_explorable.ts";
 import { titleEntry } from "./_spec.ts";
-import { checkSliders, type ExplorablePanel, type Slider } from "./explorable.ts";
+import type { ExplorablePanel } from "./explorable.ts";
+import { checkExpression, checkSliders, type Slider } from "./sliders.ts";
 import type { VegaLiteSpec } from "./figure.ts";
-import type { Surface } from "./surface.ts";
+import type { SurfaceBackground } from "./surface.ts";
+
+export type { SurfaceBackground } from "./surface.ts";
 
 /** The variable a closed-form panel samples: `datum.<name>` runs from `from` to `to`. */
 export interface SampledVariable {
@@ -81,28 +72,8 @@ export interface ReferenceMark {
   labelExpr?: boolean;
 }
 
-/** Contour lines of a loss surface under a panel's curves. */
-export interface SurfaceBackground {
-  /** The loss of two parameters. */
-  f: Surface;
-  /** The range [min, max] of the first parameter shown. */
-  xDomain: readonly [number, number];
-  /** The range [min, max] of the second parameter shown. */
-  yDomain: readonly [number, number];
-  /**
-   * The contour levels, or their number (placed at quantiles of the sampled values).
-   * @default {12}
-   */
-  levels?: number | readonly number[];
-  /**
-   * Grid points per axis at which f is sampled for the contours.
-   * @default {48}
-   */
-  resolution?: number;
-}
-
 /** Options of {@link closedFormPanel}. */
-export interface ClosedFormPanelOptions {
+export interface ClosedFormPanelOptions extends ChartOptions, ScaleOptions, DomainOptions {
   /** The sampled variable. */
   variable: SampledVariable;
   /** The curves, at least one. */
@@ -131,51 +102,6 @@ export interface ClosedFormPanelOptions {
    * @default {none}
    */
   surface?: SurfaceBackground;
-  /**
-   * The panel's own title.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {the sampled variable's name}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"value"}
-   */
-  yLabel?: string;
-  /**
-   * Scale of the x axis.
-   * @default {"linear"}
-   */
-  xScale?: ScaleType;
-  /**
-   * Scale of the y axis.
-   * @default {"linear"}
-   */
-  yScale?: ScaleType;
-  /**
-   * The x range shown, fixed while the sliders move.
-   * @default {the surface's, else the sampled range}
-   */
-  xDomain?: readonly [number, number];
-  /**
-   * The y range shown. Give it so the axis stays still while a slider moves.
-   * @default {the surface's, else fitted to the data (the axis moves with the sliders)}
-   */
-  yDomain?: readonly [number, number];
-  /**
-   * Width of the plotting area in pixels.
-   * @default {360}
-   */
-  width?: number;
-  /**
-   * Height of the plotting area in pixels.
-   * @default {240, or the height giving both axes the same scale over a surface}
-   */
-  height?: number;
 }
 
 const KEYS = [

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ChartOptions, DomainOptions, ScaleOptions } from "./axes.ts";
 import { knownKeys, show } from "../_validate.ts";
 import {
   checkSeries,
@@ -17,7 +18,6 @@ import {
   pointOptions,
   precisionOption,
   preparePoints,
-  type ScaleType,
   type SeriesInput,
   widen,
 } from "./_data.ts";
@@ -29,10 +29,10 @@ import {
   panelSeriesChannel,
 } from "./_explorable.ts";
 import { titleEntry } from "./_spec.ts";
-import { checkSliders, type ExplorablePanel, type Slider, sliderValues } from "./explorable.ts";
-import type { SurfaceBackground } from "./explorable_closed_form.ts";
+import type { ExplorablePanel } from "./explorable.ts";
+import { checkSliders, type Slider, sliderValues } from "./sliders.ts";
 import type { VegaLiteSpec } from "./figure.ts";
-import type { Surface, Trajectory } from "./surface.ts";
+import type { Surface, SurfaceBackground, Trajectory } from "./surface.ts";
 
 /** The slider values of one grid point, by slider name. */
 export type SliderValues = Readonly<Record<string, number>>;
@@ -107,42 +107,7 @@ function gridKey(sliders: readonly Required<Slider>[], values: SliderValues) {
 }
 
 /** Options of {@link gridLinesPanel}. */
-export interface GridLinesPanelOptions {
-  /**
-   * The panel's own title.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {"step"}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"value"}
-   */
-  yLabel?: string;
-  /**
-   * Scale of the x axis.
-   * @default {"linear"}
-   */
-  xScale?: ScaleType;
-  /**
-   * Scale of the y axis; on a log axis, values ≤ 0 are left out.
-   * @default {"linear"}
-   */
-  yScale?: ScaleType;
-  /**
-   * The x range shown.
-   * @default {the range of every run's x}
-   */
-  xDomain?: readonly [number, number];
-  /**
-   * The y range shown (the same for every setting, so curves can be compared).
-   * @default {the range of every run's y}
-   */
-  yDomain?: readonly [number, number];
+export interface GridLinesPanelOptions extends ChartOptions, ScaleOptions, DomainOptions {
   /**
    * Most points kept per series and grid point (min/max thinning keeps spikes).
    * @default {200}
@@ -158,16 +123,6 @@ export interface GridLinesPanelOptions {
    * @default {[]}
    */
   dashed?: readonly string[];
-  /**
-   * Width of the plotting area in pixels.
-   * @default {360}
-   */
-  width?: number;
-  /**
-   * Height of the plotting area in pixels.
-   * @default {240}
-   */
-  height?: number;
 }
 
 const LINE_KEYS = [
@@ -304,17 +259,7 @@ export function gridLinesPanel(
 }
 
 /** Options of {@link gridSurfacePanel}. */
-export interface GridSurfacePanelOptions {
-  /**
-   * The range [min, max] of w₁ shown.
-   * @default {the default setting's paths, widened by 10 % on each side}
-   */
-  xDomain?: readonly [number, number];
-  /**
-   * The range [min, max] of w₂ shown.
-   * @default {the default setting's paths, widened by 10 % on each side}
-   */
-  yDomain?: readonly [number, number];
+export interface GridSurfacePanelOptions extends ChartOptions, DomainOptions {
   /**
    * The contour levels, or their number.
    * @default {12}
@@ -326,21 +271,6 @@ export interface GridSurfacePanelOptions {
    */
   resolution?: number;
   /**
-   * The panel's own title.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {"w₁"}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"w₂"}
-   */
-  yLabel?: string;
-  /**
    * Significant digits kept of each coordinate.
    * @default {4}
    */
@@ -350,16 +280,6 @@ export interface GridSurfacePanelOptions {
    * @default {200}
    */
   maxSteps?: number;
-  /**
-   * Width of the plotting area in pixels.
-   * @default {360}
-   */
-  width?: number;
-  /**
-   * Height of the plotting area in pixels.
-   * @default {the height giving both axes the same scale, within [150, 480]}
-   */
-  height?: number;
 }
 
 const SURFACE_KEYS = [

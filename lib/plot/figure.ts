@@ -16,11 +16,12 @@
  * @module
  */
 
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import type * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
-import { show } from "../_validate.ts";
-import { type Displayable, jupyterDisplay, type MimeBundle } from "../display/mime.ts";
+import { knownKeys, show } from "../_validate.ts";
+import { loadVega } from "../_lazy.ts";
+import { applyTheme } from "./theme.ts";
+import { type Displayable, jupyterDisplay, type MimeBundle } from "../base/mime.ts";
 
 /** A Vega-Lite v5 top-level spec, as typed by the `vega-lite` package. */
 export type VegaLiteSpec = TopLevelSpec;
@@ -100,9 +101,12 @@ export interface Figure extends Displayable {
 }
 
 /**
- * Turns a Vega-Lite v5 spec into a {@link Figure}: compiles it with vega-lite,
- * renders its SVG with vega's headless renderer and keeps both. The spec's
- * data must be inline (`data.values` or `datasets`). Layers named
+ * Turns a Vega-Lite v5 spec into a {@link Figure}: applies the course's
+ * look (lib/plot/theme.ts: type sizes, one colour per method, subscripts in
+ * titles, exponent ticks on log axes), sets the spec's `description` to the
+ * figure's one-line description (its accessible name), compiles it with
+ * vega-lite, renders its SVG with vega's headless renderer and keeps both.
+ * The spec's data must be inline (`data.values` or `datasets`). Layers named
  * `interactive_…` (see {@link INTERACTIVE_LAYER_PREFIX}) are left out of the
  * SVG. Rendering the same spec twice gives the same SVG.
  *
@@ -139,8 +143,29 @@ export interface Figure extends Displayable {
  * ```
  */
 export async function figure(spec: VegaLiteSpec, options: FigureOptions = {}): Promise<Figure> {
-  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
-    throw new TypeError(`\`spec\` must be a Vega-Lite spec object, got ${show(spec)}`);
+  checkSpec(spec);
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`\`figure\` options must be an object, got ${show(options)}`);
+  }
+  knownKeys("figure", options, ["description", "plotly"]);
+  if (
+    options.description !== undefined &&
+    (typeof options.description !== "string" || options.description.trim() === "")
+  ) {
+    throw new TypeError(
+      `\`description\` must be a non-empty string, got ${show(options.description)}`,
+    );
+  }
+  const plotlyOption = options.plotly as { data?: unknown; layout?: unknown } | undefined;
+  if (
+    plotlyOption !== undefined &&
+    (plotlyOption === null || typeof plotlyOption !== "object" ||
+      !Array.isArray(plotlyOption.data) || plotlyOption.layout === null ||
+      typeof plotlyOption.layout !== "object" || Array.isArray(plotlyOption.layout))
+  ) {
+    throw new TypeError(
+      `\`plotly\` must be an object { data: traces[], layout: {…} }, got ${show(plotlyOption)}`,
+    );
   }
   const schema = (spec as { $schema?: unknown }).$schema;
   if (schema !== undefined && !/\/vega-lite\/v5(\.\d+){0,2}\.json$/.test(String(schema))) {
@@ -148,10 +173,13 @@ export async function figure(spec: VegaLiteSpec, options: FigureOptions = {}): P
       `\`spec.$schema\` must be a Vega-Lite v5 schema (${VEGA_LITE_SCHEMA}), got ${show(schema)}`,
     );
   }
-  const full = deepFreeze(structuredClone({ $schema: VEGA_LITE_SCHEMA, ...spec })) as VegaLiteSpec;
-  const warnings = compileVegaLite(full).warnings;
+  const draft = structuredClone({ $schema: VEGA_LITE_SCHEMA, ...spec }) as VegaLiteSpec;
+  const description = oneLine(options.description ?? describe(draft));
+  // The accessible name of the SVG and of the interactive chart (see renderSvg).
+  (draft as { description?: string }).description = description;
+  const full = deepFreeze(applyTheme(draft));
+  const warnings = (await compileVegaLite(full)).warnings;
   const svg = await renderSvg(full);
-  const description = oneLine(options.description ?? describe(full));
   const plotly = options.plotly === undefined
     ? undefined
     : deepFreeze(structuredClone(options.plotly));
@@ -226,8 +254,10 @@ function hasSliders(spec: VegaLiteSpec): boolean {
 /**
  * Renders a Vega-Lite v5 spec to an SVG document, without the interactive
  * layers, with element ids made unique to the SVG's content (so several
- * figures inlined in one page do not share clip paths). Deterministic: the
- * same spec always gives the same string.
+ * figures inlined in one page do not share clip paths). The SVG is named for
+ * screen readers (`role="img"`, `aria-label` and a `<title>`) by the spec's
+ * `description`, else its title. Deterministic: the same spec always gives
+ * the same string.
  *
  * @param spec A Vega-Lite v5 spec with inline data.
  * @returns The SVG document.
@@ -249,14 +279,26 @@ function hasSliders(spec: VegaLiteSpec): boolean {
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  checkSpec(spec);
   // A fresh copy: vega tags the data rows it ingests, and `spec` may be frozen.
   const copy = structuredClone(withoutInteractiveLayers(spec)) as VegaLiteSpec;
-  const { vega: vgSpec } = compileVegaLite(copy);
+  const { vega: vgSpec } = await compileVegaLite(copy);
+  const { vega } = await loadVega();
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
   try {
-    return namespaceIds(await view.toSVG());
+    const { description } = spec as { description?: unknown };
+    const name = typeof description === "string" && description.trim()
+      ? description
+      : describe(spec);
+    return accessibleName(namespaceIds(await view.toSVG()), name);
   } finally {
     view.finalize();
+  }
+}
+
+function checkSpec(spec: unknown): void {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+    throw new TypeError(`\`spec\` must be a Vega-Lite spec object, got ${show(spec)}`);
   }
 }
 
@@ -282,7 +324,7 @@ export interface CompiledSpec {
  * import { compileVegaLite } from "@better-gradients/lib";
  * import assert from "node:assert/strict";
  *
- * const { warnings } = compileVegaLite({
+ * const { warnings } = await compileVegaLite({
  *   data: { values: [{ x: 1 }] },
  *   mark: "point",
  *   encoding: { x: { field: "x", type: "quantitative" } },
@@ -290,7 +332,9 @@ export interface CompiledSpec {
  * assert.deepEqual(warnings, []);
  * ```
  */
-export function compileVegaLite(spec: VegaLiteSpec): CompiledSpec {
+export async function compileVegaLite(spec: VegaLiteSpec): Promise<CompiledSpec> {
+  checkSpec(spec);
+  const { vl } = await loadVega();
   const logger = new CollectingLogger();
   const out = vl.compile(spec, { logger });
   return { vega: out.spec as vega.Spec, warnings: logger.warnings };
@@ -357,6 +401,19 @@ function namespaceIds(svg: string): string {
   const prefix = `bg${fnv1a(original)}-`;
   // deno-lint-ignore no-control-regex
   return original.replace(/\u0000(\d+)/g, (_, k) => prefix + k);
+}
+
+/** Names the SVG for screen readers: `role="img"`, `aria-label` and a `<title>` first child. */
+function accessibleName(svg: string, name: string): string {
+  const text = escapeXml(oneLine(name));
+  return svg.replace(/^<svg([^>]*)>/, (_, attrs: string) => {
+    const kept = attrs.replace(/\s(role|aria-label|aria-roledescription)="[^"]*"/g, "");
+    return `<svg${kept} role="img" aria-label="${text}"><title>${text}</title>`;
+  });
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function fnv1a(text: string): string {

@@ -5,12 +5,12 @@
  * @module
  */
 
+import type { ChartOptions, ScaleOptions } from "./axes.ts";
 import { knownKeys } from "../_validate.ts";
 import {
   checkSeries,
   type Frame,
   frameOptions,
-  PALETTE,
   pointOptions,
   type PreparedSeries,
   preparePoints,
@@ -18,14 +18,9 @@ import {
   type SeriesInput,
   seriesSummary,
 } from "./_data.ts";
-import {
-  hoverLayer,
-  lineAxes,
-  plotlyTitleEntry,
-  seriesColor,
-  titleEntry,
-  xyTooltip,
-} from "./_spec.ts";
+import { hoverLayer, lineAxes, seriesColor, titleEntry, xyTooltip } from "./_spec.ts";
+import { plotlyFigure } from "./plotly.ts";
+import { PANEL_WIDTH } from "./theme.ts";
 import {
   type Figure,
   figure,
@@ -37,42 +32,7 @@ import {
 export type { ScaleType, Series, SeriesInput } from "./_data.ts";
 
 /** Options of {@link lineChart} and {@link lineChartSpec}. */
-export interface LineChartOptions {
-  /**
-   * The chart title.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {"step"}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"value"}
-   */
-  yLabel?: string;
-  /**
-   * Scale of the x axis. On a log axis, points with x ≤ 0 are left out.
-   * @default {"linear"}
-   */
-  xScale?: ScaleType;
-  /**
-   * Scale of the y axis. On a log axis, points with y ≤ 0 are left out.
-   * @default {"linear"}
-   */
-  yScale?: ScaleType;
-  /**
-   * Width of the plotting area in pixels.
-   * @default {480}
-   */
-  width?: number;
-  /**
-   * Height of the plotting area in pixels.
-   * @default {300}
-   */
-  height?: number;
+export interface LineChartOptions extends ChartOptions, ScaleOptions {
   /**
    * Most points kept per series; longer series are thinned by keeping the
    * smallest and largest value of each stretch, so spikes stay visible.
@@ -112,7 +72,7 @@ function prepare(input: SeriesInput, options: LineChartOptions): Prepared {
     series,
     xScale: points.xScale,
     yScale: points.yScale,
-    ...frameOptions(options, { xLabel: "step", yLabel: "value", width: 480, height: 300 }),
+    ...frameOptions(options, { xLabel: "step", yLabel: "value", width: PANEL_WIDTH, height: 240 }),
   };
 }
 
@@ -159,7 +119,7 @@ function specOf(p: Prepared): VegaLiteSpec {
     encoding: { x, y, color },
     layer: [
       {
-        mark: { type: "line", clip: true, strokeWidth: 1.75, interpolate: "linear" },
+        mark: { type: "line", clip: true, strokeWidth: 2, interpolate: "linear" },
         encoding: { order: { field: "i", type: "quantitative" } },
         params: [{
           name: "zoom",
@@ -173,22 +133,13 @@ function specOf(p: Prepared): VegaLiteSpec {
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
-  return {
-    data: p.series.map((s, i) => ({
-      type: "scatter",
-      mode: "lines",
-      name: s.name,
-      x: s.x,
-      y: s.y,
-      line: { color: PALETTE[i % PALETTE.length], width: 1.75 },
-    })),
-    layout: {
-      ...plotlyTitleEntry(p.title),
-      xaxis: { title: { text: p.xLabel }, type: p.xScale },
-      yaxis: { title: { text: p.yLabel }, type: p.yScale },
-      showlegend: true,
-    },
-  };
+  return plotlyFigure({
+    title: p.title,
+    x: { label: p.xLabel, scale: p.xScale },
+    y: { label: p.yLabel, scale: p.yScale },
+    panels: [{ series: p.series.map((s) => ({ name: s.name, x: s.x, y: s.y, mark: "line" })) }],
+    legend: true,
+  });
 }
 
 function describeLine(p: Prepared): string {

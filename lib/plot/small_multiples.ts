@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ChartOptions, ScaleOptions } from "./axes.ts";
 import { knownKeys, show } from "../_validate.ts";
 import { integer } from "../_validate.ts";
 import {
@@ -12,21 +13,15 @@ import {
   type Frame,
   frameOptions,
   label,
-  PALETTE,
   pointOptions,
   type PreparedSeries,
   preparePoints,
   type ScaleType,
   type SeriesInput,
 } from "./_data.ts";
-import {
-  hoverLayer,
-  lineAxes,
-  plotlyTitleEntry,
-  seriesColor,
-  titleEntry,
-  xyTooltip,
-} from "./_spec.ts";
+import { hoverLayer, lineAxes, seriesColor, titleEntry, xyTooltip } from "./_spec.ts";
+import { plotlyFigure } from "./plotly.ts";
+import { ROW_WIDTH } from "./theme.ts";
 import {
   type Figure,
   figure,
@@ -44,10 +39,10 @@ export interface Panel {
 }
 
 /** Options of {@link smallMultiples} and {@link smallMultiplesSpec}. */
-export interface SmallMultiplesOptions {
+export interface SmallMultiplesOptions extends ChartOptions, ScaleOptions {
   /**
    * Panels per row.
-   * @default {3}
+   * @default {as many as fit in about 460 px (2 at the default width), so that labels stay legible on a phone}
    */
   columns?: number;
   /**
@@ -56,41 +51,6 @@ export interface SmallMultiplesOptions {
    * @default {true}
    */
   sharedY?: boolean;
-  /**
-   * The title above the grid.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {"step"}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"value"}
-   */
-  yLabel?: string;
-  /**
-   * Scale of the x axes.
-   * @default {"linear"}
-   */
-  xScale?: ScaleType;
-  /**
-   * Scale of the y axes.
-   * @default {"linear"}
-   */
-  yScale?: ScaleType;
-  /**
-   * Width of each panel in pixels.
-   * @default {200}
-   */
-  width?: number;
-  /**
-   * Height of each panel in pixels.
-   * @default {140}
-   */
-  height?: number;
   /**
    * Most points kept per series (see `lineChart`).
    * @default {300}
@@ -128,7 +88,12 @@ interface Prepared extends Frame {
 
 function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prepared {
   knownKeys("smallMultiples", options, KEYS);
-  if (!Array.isArray(panels) || panels.length === 0) {
+  if (!Array.isArray(panels)) {
+    throw new TypeError(
+      `\`panels\` must be a non-empty array of { title, series }, got ${show(panels)}`,
+    );
+  }
+  if (panels.length === 0) {
     throw new RangeError(
       `\`panels\` must be a non-empty array of { title, series }, got ${show(panels)}`,
     );
@@ -149,6 +114,7 @@ function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prep
     );
     return { title, series };
   });
+  const frame = frameOptions(options, { xLabel: "step", yLabel: "value", width: 180, height: 130 });
   const sharedY = options.sharedY ?? true;
   if (typeof sharedY !== "boolean") {
     throw new TypeError(`\`sharedY\` must be true or false, got ${show(sharedY)}`);
@@ -156,11 +122,13 @@ function prepare(panels: readonly Panel[], options: SmallMultiplesOptions): Prep
   return {
     panels: prepared,
     names: [...new Set(prepared.flatMap((p) => p.series.map((s) => s.name)))],
-    columns: integer("columns", options.columns ?? 3, 1),
+    columns: options.columns === undefined
+      ? Math.max(1, Math.min(prepared.length, Math.floor((ROW_WIDTH - 50) / (frame.width + 24))))
+      : integer("columns", options.columns, 1),
     sharedY,
     xScale: points.xScale,
     yScale: points.yScale,
-    ...frameOptions(options, { xLabel: "step", yLabel: "value", width: 200, height: 140 }),
+    ...frame,
   };
 }
 
@@ -181,7 +149,7 @@ function specOf(p: Prepared): VegaLiteSpec {
       type: "nominal",
       sort: p.panels.map((panel) => panel.title),
       title: null,
-      header: { labelFontSize: 12, labelFontWeight: "bold" },
+      header: { labelFontWeight: "bold" },
     },
     columns: p.columns,
     spec: {
@@ -205,63 +173,18 @@ function specOf(p: Prepared): VegaLiteSpec {
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
-  const rows = Math.ceil(p.panels.length / p.columns);
-  const gapX = 0.06;
-  const gapY = 0.12;
-  const w = (1 - gapX * (p.columns - 1)) / p.columns;
-  const h = (1 - gapY * (rows - 1)) / rows;
-  const layout: Record<string, unknown> = {
-    ...plotlyTitleEntry(p.title),
-    showlegend: p.names.length > 1,
-    annotations: [] as unknown[],
-  };
-  const data: Record<string, unknown>[] = [];
-  p.panels.forEach((panel, k) => {
-    const row = Math.floor(k / p.columns);
-    const col = k % p.columns;
-    const suffix = k === 0 ? "" : String(k + 1);
-    const x0 = col * (w + gapX);
-    const y1 = 1 - row * (h + gapY);
-    layout[`xaxis${suffix}`] = {
-      domain: [x0, x0 + w],
-      anchor: `y${suffix}`,
-      type: p.xScale,
-      title: { text: row === rows - 1 ? p.xLabel : "" },
-    };
-    layout[`yaxis${suffix}`] = {
-      domain: [y1 - h, y1],
-      anchor: `x${suffix}`,
-      type: p.yScale,
-      title: { text: col === 0 ? p.yLabel : "" },
-      ...(p.sharedY && k > 0 ? { matches: "y" } : {}),
-    };
-    (layout.annotations as unknown[]).push({
-      text: `<b>${panel.title.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</b>`,
-      xref: "paper",
-      yref: "paper",
-      x: x0 + w / 2,
-      y: y1,
-      xanchor: "center",
-      yanchor: "bottom",
-      showarrow: false,
-    });
-    panel.series.forEach((s) => {
-      const i = p.names.indexOf(s.name);
-      data.push({
-        type: "scatter",
-        mode: "lines",
-        name: s.name,
-        legendgroup: s.name,
-        showlegend: p.panels.findIndex((q) => q.series.some((t) => t.name === s.name)) === k,
-        x: s.x,
-        y: s.y,
-        xaxis: `x${suffix}`,
-        yaxis: `y${suffix}`,
-        line: { color: PALETTE[i % PALETTE.length], width: 1.5 },
-      });
-    });
+  return plotlyFigure({
+    title: p.title,
+    x: { label: p.xLabel, scale: p.xScale },
+    y: { label: p.yLabel, scale: p.yScale },
+    panels: p.panels.map((panel) => ({
+      title: panel.title,
+      series: panel.series.map((s) => ({ name: s.name, x: s.x, y: s.y, mark: "line" as const })),
+    })),
+    columns: p.columns,
+    sharedY: p.sharedY,
+    legend: p.names.length > 1,
   });
-  return { data, layout };
 }
 
 function describeMultiples(p: Prepared): string {

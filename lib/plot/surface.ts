@@ -5,8 +5,9 @@
  * @module
  */
 
+import type { ChartOptions, DomainOptions } from "./axes.ts";
 import { knownKeys, show } from "../_validate.ts";
-import { roundSignificant } from "../display/format.ts";
+import { roundSignificant } from "../base/format.ts";
 import { type ContourLine, contourLines, type Grid } from "./_contours.ts";
 import {
   compact,
@@ -14,13 +15,14 @@ import {
   label,
   numbers,
   optionalText,
-  PALETTE,
   pixels,
   precisionOption,
   seriesSummary,
   widen,
 } from "./_data.ts";
-import { plotlyTitleEntry, titleEntry } from "./_spec.ts";
+import { titleEntry } from "./_spec.ts";
+import { plotlyFigure } from "./plotly.ts";
+import { bottomLegend, PANEL_WIDTH, seriesColors } from "./theme.ts";
 import { integer } from "../_validate.ts";
 import {
   type Figure,
@@ -32,6 +34,26 @@ import {
 
 /** A loss of two parameters, f(w₁, w₂). */
 export type Surface = (w1: number, w2: number) => number;
+
+/** Contour lines of a loss surface under a panel's curves. */
+export interface SurfaceBackground {
+  /** The loss of two parameters. */
+  f: Surface;
+  /** The range [min, max] of the first parameter shown. */
+  xDomain: readonly [number, number];
+  /** The range [min, max] of the second parameter shown. */
+  yDomain: readonly [number, number];
+  /**
+   * The contour levels, or their number (placed at quantiles of the sampled values).
+   * @default {12}
+   */
+  levels?: number | readonly number[];
+  /**
+   * Grid points per axis at which f is sampled for the contours.
+   * @default {48}
+   */
+  resolution?: number;
+}
 
 /**
  * The iterates of one optimizer run in the plane: either `points`
@@ -50,22 +72,12 @@ export interface Trajectory {
 }
 
 /** Options of {@link lossSurface} and {@link lossSurfaceSpec}. */
-export interface LossSurfaceOptions {
+export interface LossSurfaceOptions extends ChartOptions, DomainOptions {
   /**
    * The paths to draw over the surface.
    * @default {[]}
    */
   trajectories?: readonly Trajectory[];
-  /**
-   * The range [min, max] of w₁ shown.
-   * @default {the trajectories' range, widened by 10 % on each side}
-   */
-  xDomain?: readonly [number, number];
-  /**
-   * The range [min, max] of w₂ shown.
-   * @default {the trajectories' range, widened by 10 % on each side}
-   */
-  yDomain?: readonly [number, number];
   /**
    * The contour levels: their number (placed at quantiles of the sampled
    * values, so contours are spread over the picture) or the levels themselves.
@@ -90,35 +102,10 @@ export interface LossSurfaceOptions {
    */
   colorScale?: "auto" | "linear" | "log";
   /**
-   * The chart title.
-   * @default {none}
-   */
-  title?: string;
-  /**
-   * The x axis title.
-   * @default {"w₁"}
-   */
-  xLabel?: string;
-  /**
-   * The y axis title.
-   * @default {"w₂"}
-   */
-  yLabel?: string;
-  /**
    * The name of the surface's value, in the colour legend and tooltips.
    * @default {"loss"}
    */
   zLabel?: string;
-  /**
-   * Width of the plotting area in pixels.
-   * @default {420}
-   */
-  width?: number;
-  /**
-   * Height of the plotting area in pixels.
-   * @default {the height that gives both axes the same scale, within [150, 600]}
-   */
-  height?: number;
   /**
    * Most points kept per trajectory (every k-th iterate plus the last).
    * @default {300}
@@ -350,7 +337,7 @@ function prepare(f: Surface, options: LossSurfaceOptions): Prepared {
       total: n,
     };
   });
-  const width = pixels("width", options.width, 420, 50);
+  const width = pixels("width", options.width, PANEL_WIDTH, 50);
   const height = pixels(
     "height",
     options.height,
@@ -447,7 +434,8 @@ function specOf(p: Prepared): VegaLiteSpec {
       field: "run",
       type: "nominal",
       title: null,
-      scale: { domain: names, range: names.map((_, i) => PALETTE[(i + 1) % PALETTE.length]) },
+      scale: { domain: names, range: seriesColors(names) },
+      legend: bottomLegend(names),
     };
     const enc = {
       x: { field: "x", type: "quantitative", scale: xScale, title: p.xLabel },
@@ -498,48 +486,30 @@ function specOf(p: Prepared): VegaLiteSpec {
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
-  const lo = p.levels[0];
-  const hi = p.levels[p.levels.length - 1];
-  const n = p.levels.length;
-  const contour: Record<string, unknown> = {
-    type: "contour",
-    name: p.zLabel,
-    x: p.grid.xs.map((v) => compact(v, p.digits + 2)),
-    y: p.grid.ys.map((v) => compact(v, p.digits + 2)),
-    z: p.grid.z.map((row) => row.map((v) => compact(v, p.digits))),
-    colorscale: "Viridis",
-    contours: {
-      coloring: p.heat ? "heatmap" : "lines",
-      start: lo,
-      end: hi,
-      size: n > 1 ? (hi - lo) / (n - 1) : 1,
-    },
-    colorbar: { title: { text: p.zLabel } },
-    showlegend: false,
-  };
-  return {
-    data: [
-      contour,
-      ...p.paths.map((path, i) => ({
-        type: "scatter",
-        mode: "lines+markers",
+  return plotlyFigure({
+    title: p.title,
+    x: { label: p.xLabel, range: p.xDomain },
+    y: { label: p.yLabel, range: p.yDomain },
+    equalScale: true,
+    panels: [{
+      series: p.paths.map((path) => ({
         name: path.name,
         x: path.x,
         y: path.y,
+        mark: "path" as const,
         text: path.steps.map((s) => `step ${s}`),
-        marker: { size: 4, color: PALETTE[(i + 1) % PALETTE.length] },
-        line: { color: PALETTE[(i + 1) % PALETTE.length], width: 1.5 },
       })),
-    ],
-    layout: {
-      ...plotlyTitleEntry(p.title),
-      xaxis: { title: { text: p.xLabel }, range: p.xDomain },
-      yaxis: { title: { text: p.yLabel }, range: p.yDomain, scaleanchor: "x" },
-      showlegend: p.paths.length > 0,
-      // Below the plot: the colour bar takes the right-hand side.
-      legend: { orientation: "h", x: 0, y: -0.3, yanchor: "top" },
+    }],
+    legend: p.paths.length > 0,
+    contour: {
+      name: p.zLabel,
+      xs: p.grid.xs.map((v) => compact(v, p.digits + 2)),
+      ys: p.grid.ys.map((v) => compact(v, p.digits + 2)),
+      z: p.grid.z.map((row) => row.map((v) => compact(v, p.digits))),
+      levels: p.levels,
+      filled: p.heat !== undefined,
     },
-  };
+  });
 }
 
 function describeSurface(p: Prepared): string {

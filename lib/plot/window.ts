@@ -27,6 +27,7 @@
 
 import { knownKeys, show } from "../_validate.ts";
 import type { Figure, PlotlyFigure } from "./figure.ts";
+import { importPackage } from "../_lazy.ts";
 
 /** The plotly.js version nodeplotlib 1.1.2's page was built for (and which we serve). */
 export const PLOTLY_VERSION = "1.58.4";
@@ -198,13 +199,21 @@ export async function openWindow(
   const log = options.log ?? true;
 
   const { page, main, plotly } = await assets();
-  // Loaded on first use only: NestJS is heavy, and notebooks never need it.
-  const { NestFactory } = await import("@nestjs/core");
-  const { of } = await import("rxjs");
-  const { ServerModule } = await import("nodeplotlib/src/lib/server/server.module.js");
-  const { PlotsService } = await import("nodeplotlib/src/lib/server/plots/plots.service.js");
-  const { BridgeService } = await import("nodeplotlib/src/lib/server/services/bridge.service.js");
-  const { PlotsGateway } = await import("nodeplotlib/src/lib/server/plots/plots.gateway.js");
+  // Loaded on first use only (by name, see lib/_lazy.ts): NestJS is heavy, and notebooks never need it.
+  const { NestFactory } = await importPackage<typeof import("@nestjs/core")>("@nestjs/core");
+  const { of } = await importPackage<typeof import("rxjs")>("rxjs");
+  const { ServerModule } = await importPackage<
+    typeof import("nodeplotlib/src/lib/server/server.module.js")
+  >("nodeplotlib/src/lib/server/server.module.js");
+  const { PlotsService } = await importPackage<
+    typeof import("nodeplotlib/src/lib/server/plots/plots.service.js")
+  >("nodeplotlib/src/lib/server/plots/plots.service.js");
+  const { BridgeService } = await importPackage<
+    typeof import("nodeplotlib/src/lib/server/services/bridge.service.js")
+  >("nodeplotlib/src/lib/server/services/bridge.service.js");
+  const { PlotsGateway } = await importPackage<
+    typeof import("nodeplotlib/src/lib/server/plots/plots.gateway.js")
+  >("nodeplotlib/src/lib/server/plots/plots.gateway.js");
 
   const app = await NestFactory.create(ServerModule, { logger: ["error", "warn"] });
   // Runs before the static files of ServeStaticModule, which are mounted when the app starts.
@@ -295,13 +304,15 @@ interface Assets {
 }
 
 let cached: Promise<Assets> | undefined;
+// A variable, so that the import happens at the first window, not when this module loads.
+const PLOTLY_PACKAGE_JSON = "plotly.js-dist-min/package.json";
 
 /** nodeplotlib's page and script made to work offline (see the module doc), and plotly.js. */
 function assets(): Promise<Assets> {
   cached ??= (async () => {
     // Importing the package's JSON makes sure it is in the module graph (and fetched
     // into the npm cache), so that its files can be located.
-    await import("plotly.js-dist-min/package.json", { with: { type: "json" } });
+    await import(PLOTLY_PACKAGE_JSON, { with: { type: "json" } });
     const plotlyUrl = new URL(import.meta.resolve("plotly.js-dist-min/plotly.min.js"));
     const pageUrl = new URL(import.meta.resolve("nodeplotlib/src/lib/server/web/index.html"));
     if (plotlyUrl.protocol !== "file:" || pageUrl.protocol !== "file:") {

@@ -13,6 +13,8 @@
  * @module
  */
 
+import { show } from "../_validate.ts";
+
 /**
  * The key under which Deno's Jupyter kernel looks for a value's display
  * method: `Symbol.for("Jupyter.display")`.
@@ -54,7 +56,9 @@ export class RichValue implements Displayable {
    */
   constructor(bundle: MimeBundle) {
     if (bundle === null || typeof bundle !== "object") {
-      throw new TypeError(`\`bundle\` must be an object of MIME type → content, got ${bundle}`);
+      throw new TypeError(
+        `\`bundle\` must be an object of MIME type → content, got ${show(bundle)}`,
+      );
     }
     if (typeof bundle["text/plain"] !== "string") {
       throw new TypeError("`bundle` must have a string `text/plain` entry");
@@ -117,7 +121,7 @@ const ANSI =
  */
 export function stripAnsi(text: string): string {
   if (typeof text !== "string") {
-    throw new TypeError(`\`text\` must be a string, got ${typeof text}`);
+    throw new TypeError(`\`text\` must be a string, got ${show(text)}`);
   }
   return text.replace(ANSI, "");
 }
@@ -138,6 +142,9 @@ export function stripAnsi(text: string): string {
  * ```
  */
 export function escapeHtml(text: string): string {
+  if (typeof text !== "string") {
+    throw new TypeError(`\`text\` must be a string, got ${show(text)}`);
+  }
   return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]);
 }
 

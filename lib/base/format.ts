@@ -4,7 +4,7 @@
  * @module
  */
 
-import { integer } from "../_validate.ts";
+import { integer, knownKeys, show } from "../_validate.ts";
 
 /** Options of {@link formatNumber}. */
 export interface FormatNumberOptions {
@@ -38,13 +38,17 @@ export interface FormatNumberOptions {
  * ```
  */
 export function formatNumber(x: number, options: FormatNumberOptions = {}): string {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`\`formatNumber\` options must be an object, got ${show(options)}`);
+  }
+  knownKeys("formatNumber", options, ["precision"]);
   const precision = options.precision ?? 4;
   integer("precision", precision, 1);
   if (precision > 17) {
     throw new RangeError(`\`precision\` must be an integer in [1, 17], got ${precision}`);
   }
   if (typeof x !== "number") {
-    throw new TypeError(`\`x\` must be a number, got ${typeof x}`);
+    throw new TypeError(`\`x\` must be a number, got ${show(x)}`);
   }
   if (Number.isNaN(x)) return "NaN";
   if (x === Infinity) return "Infinity";
@@ -66,6 +70,9 @@ export function formatNumber(x: number, options: FormatNumberOptions = {}): stri
  * Rounds `x` to `digits` significant digits, keeping it a number (for compact
  * chart data). Non-finite values and 0 are returned unchanged.
  *
+ * @throws {TypeError} when `x` is not a number.
+ * @throws {RangeError} when `digits` is not an integer in [1, 17].
+ *
  * @param x The number to round.
  * @param digits Significant digits, 1 to 17.
  * @returns The rounded number.
@@ -80,6 +87,15 @@ export function formatNumber(x: number, options: FormatNumberOptions = {}): stri
  * ```
  */
 export function roundSignificant(x: number, digits: number): number {
+  if (typeof x !== "number") {
+    throw new TypeError(`\`x\` must be a number, got ${show(x)}`);
+  }
+  if (typeof digits !== "number") {
+    throw new TypeError(`\`digits\` must be an integer in [1, 17], got ${show(digits)}`);
+  }
+  if (!(Number.isInteger(digits) && digits >= 1 && digits <= 17)) {
+    throw new RangeError(`\`digits\` must be an integer in [1, 17], got ${show(digits)}`);
+  }
   if (!Number.isFinite(x) || x === 0) return x;
   return Number(x.toPrecision(digits));
 }
