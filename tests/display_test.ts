@@ -28,7 +28,7 @@ import {
 import { figure, renderSvg } from "@better-gradients/lib/plot";
 import { roundSignificant } from "../lib/base/format.ts";
 import { closedFormPanel } from "../lib/plot/explorable_closed_form.ts";
-import { executeNotebook } from "../tools/notebook.ts";
+import { runInKernel } from "./_kernel.ts";
 import { findJupyter } from "../tools/jupyter.ts";
 
 const RED = "\u001b[31m";
@@ -486,52 +486,30 @@ Deno.test({
   name: "in Deno's Jupyter kernel, values display with their MIME bundles",
   ignore: (await findJupyter()) === null,
   fn: async () => {
-    // Inside the repository, so that "@better-gradients/lib" resolves through deno.json.
-    const dir = new URL("../test-artifacts/display_test/", import.meta.url);
-    await Deno.mkdir(dir, { recursive: true });
-    const path = new URL("display.ipynb", dir);
-    const nb = {
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-      cells: kernelCells.map((source, i) => ({
-        id: `c${i}`,
-        cell_type: "code",
-        source,
-        metadata: {},
-        outputs: [],
-        execution_count: null,
-      })),
-    };
-    await Deno.writeTextFile(path, JSON.stringify(nb));
-    try {
-      const result = await executeNotebook(path.pathname, { timeoutSeconds: 120 });
-      assert.ok(result.ok, JSON.stringify(result.errors));
-      const outputs = result.outputs.map((c) => c.outputs);
-      const keys = (o: { data?: Record<string, unknown> }) => Object.keys(o.data ?? {}).sort();
-      // A figure as the cell's value: SVG, Vega-Lite v5 and text.
-      const fig = outputs[1].find((o) => o.output_type === "execute_result")!;
-      assert.deepEqual(keys(fig), [VEGA_LITE_MIME, "image/svg+xml", "text/markdown", "text/plain"]);
-      assert.match(String(fig.data!["text/plain"]), /^Figure: line chart: 2 series \(sgd, adam\)/);
-      const spec = fig.data![VEGA_LITE_MIME] as { $schema: string };
-      assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
-      assert.match([fig.data!["image/svg+xml"]].flat().join(""), /^<svg/);
-      // A table.
-      const tab = outputs[2].find((o) => o.output_type === "execute_result")!;
-      assert.deepEqual(keys(tab), ["text/html", "text/markdown", "text/plain"]);
-      // Deno.jupyter.display sends display_data with the same bundle.
-      const shown = outputs[3].find((o) => o.output_type === "display_data")!;
-      assert.deepEqual(keys(shown), [
-        VEGA_LITE_MIME,
-        "image/svg+xml",
-        "text/markdown",
-        "text/plain",
-      ]);
-      // Units as Markdown math.
-      const units = outputs[4].find((o) => o.output_type === "execute_result")!;
-      assert.deepEqual(keys(units), ["text/markdown", "text/plain"]);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    const result = await runInKernel("display_test", kernelCells);
+    assert.ok(result.ok, JSON.stringify(result.errors));
+    const outputs = result.outputs.map((c) => c.outputs);
+    const keys = (o: { data?: Record<string, unknown> }) => Object.keys(o.data ?? {}).sort();
+    // A figure as the cell's value: SVG, Vega-Lite v5 and text.
+    const fig = outputs[1].find((o) => o.output_type === "execute_result")!;
+    assert.deepEqual(keys(fig), [VEGA_LITE_MIME, "image/svg+xml", "text/markdown", "text/plain"]);
+    assert.match(String(fig.data!["text/plain"]), /^Figure: line chart: 2 series \(sgd, adam\)/);
+    const spec = fig.data![VEGA_LITE_MIME] as { $schema: string };
+    assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+    assert.match([fig.data!["image/svg+xml"]].flat().join(""), /^<svg/);
+    // A table.
+    const tab = outputs[2].find((o) => o.output_type === "execute_result")!;
+    assert.deepEqual(keys(tab), ["text/html", "text/markdown", "text/plain"]);
+    // Deno.jupyter.display sends display_data with the same bundle.
+    const shown = outputs[3].find((o) => o.output_type === "display_data")!;
+    assert.deepEqual(keys(shown), [
+      VEGA_LITE_MIME,
+      "image/svg+xml",
+      "text/markdown",
+      "text/plain",
+    ]);
+    // Units as Markdown math.
+    const units = outputs[4].find((o) => o.output_type === "execute_result")!;
+    assert.deepEqual(keys(units), ["text/markdown", "text/plain"]);
   },
 });

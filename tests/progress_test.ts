@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { progressHtml, progressLine } from "../lib/display/progress.ts";
-import { executeNotebook } from "../tools/notebook.ts";
+import { runInKernel } from "./_kernel.ts";
 import { findJupyter } from "../tools/jupyter.ts";
 
 Deno.test("progress line and HTML", () => {
@@ -37,42 +37,21 @@ Deno.test({
   name: "trainLive in Deno's Jupyter kernel: one output, redrawn in place",
   ignore: (await findJupyter()) === null,
   fn: async () => {
-    const dir = new URL("../test-artifacts/progress_test/", import.meta.url);
-    await Deno.mkdir(dir, { recursive: true });
-    const path = new URL("progress.ipynb", dir);
     const source = [
       'import { linearRegression, sgd, trainLive } from "@better-gradients/lib";',
       "const problem = linearRegression({ samples: 60, features: 2, seed: 1 });",
       "const run = await trainLive(problem, sgd({ lr: 0.05 }), { batchSize: 10, epochs: 4 });",
       "run.steps;",
     ].join("\n");
-    const nb = {
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-      cells: [{
-        id: "c0",
-        cell_type: "code",
-        source,
-        metadata: {},
-        outputs: [],
-        execution_count: null,
-      }],
-    };
-    await Deno.writeTextFile(path, JSON.stringify(nb));
-    try {
-      const result = await executeNotebook(path.pathname, { timeoutSeconds: 120 });
-      assert.ok(result.ok, JSON.stringify(result.errors));
-      const outputs = result.outputs[0].outputs;
-      const shown = outputs.filter((o) => o.output_type === "display_data");
-      assert.equal(shown.length, 1, `one progress output, got ${shown.length}`);
-      const text = [shown[0].data!["text/plain"]].flat().join("");
-      assert.match(text, /^sgd · epoch 4\/4 · step 24\/24 · loss .* · took maxSteps = 24 steps$/);
-      assert.match([shown[0].data!["text/html"]].flat().join(""), /<progress value="24" max="24"/);
-      const value = outputs.find((o) => o.output_type === "execute_result");
-      assert.equal([value?.data?.["text/plain"]].flat().join(""), "24");
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    const result = await runInKernel("progress_test", [source]);
+    assert.ok(result.ok, JSON.stringify(result.errors));
+    const outputs = result.outputs[0].outputs;
+    const shown = outputs.filter((o) => o.output_type === "display_data");
+    assert.equal(shown.length, 1, `one progress output, got ${shown.length}`);
+    const text = [shown[0].data!["text/plain"]].flat().join("");
+    assert.match(text, /^sgd · epoch 4\/4 · step 24\/24 · loss .* · took maxSteps = 24 steps$/);
+    assert.match([shown[0].data!["text/html"]].flat().join(""), /<progress value="24" max="24"/);
+    const value = outputs.find((o) => o.output_type === "execute_result");
+    assert.equal([value?.data?.["text/plain"]].flat().join(""), "24");
   },
 });

@@ -475,12 +475,17 @@ def schedules_main(args):
         "schedules": schedule_cases(),
         "plateau": plateau_cases(),
     }
-    text = to_json(fixture)
-    if args:
-        with open(args[0], "w") as f:
-            f.write(text + "\n")
+    write_fixture(fixture, args[0] if args else None)
+
+
+def write_fixture(fixture, path):
+    """Writes `fixture` as `deno fmt` lays JSON out, to `path` or, without one, to stdout."""
+    text = to_json(fixture) + "\n"
+    if path is None:
+        sys.stdout.write(text)
     else:
-        sys.stdout.write(text + "\n")
+        with open(path, "w") as f:
+            f.write(text)
 
 
 def main():
@@ -520,12 +525,7 @@ def main():
         "problems": problems,
         "cases": cases,
     }
-    text = to_json(fixture)
-    if len(sys.argv) > 1:
-        with open(sys.argv[1], "w") as f:
-            f.write(text + "\n")
-    else:
-        sys.stdout.write(text + "\n")
+    write_fixture(fixture, sys.argv[1] if len(sys.argv) > 1 else None)
 
 
 if __name__ == "__main__":

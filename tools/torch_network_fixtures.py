@@ -30,7 +30,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_fixtures import TORCH_CLASS, option_label, to_json, torch_kwargs  # noqa: E402
+from torch_fixtures import TORCH_CLASS, option_label, torch_kwargs, write_fixture  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)
@@ -154,12 +154,7 @@ def main():
         },
         "cases": cases,
     }
-    text = to_json(fixture)
-    if len(sys.argv) > 1:
-        with open(sys.argv[1], "w") as f:
-            f.write(text + "\n")
-    else:
-        sys.stdout.write(text + "\n")
+    write_fixture(fixture, sys.argv[1] if len(sys.argv) > 1 else None)
 
 
 if __name__ == "__main__":
