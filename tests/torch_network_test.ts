@@ -5,20 +5,9 @@
 // the last step and every final parameter, to 1e-9 relative.
 
 import assert from "node:assert/strict";
-import {
-  adadelta,
-  adagrad,
-  adam,
-  adamw,
-  type LearningRate,
-  mlp,
-  type MlpOptions,
-  type Optimizer,
-  rmsprop,
-  sgd,
-  stepDecay,
-} from "@better-gradients/lib";
+import { mlp, type MlpOptions } from "@better-gradients/lib";
 import { NETWORK_FIXTURE, networkFixtureInput } from "../tools/network_fixture_input.ts";
+import { HAS_FUSED, torchOptimizer } from "./_torch.ts";
 
 interface Case {
   name: string;
@@ -35,16 +24,6 @@ const fixture: { torch: string; checksums: Record<string, number>; cases: Case[]
   await Deno.readTextFile(new URL("./fixtures/torch_network.json", import.meta.url)),
 );
 const input = await networkFixtureInput();
-
-const FACTORIES: Record<Case["optimizer"], (options: never) => Optimizer> = {
-  sgd,
-  rmsprop,
-  adadelta,
-  adam,
-  adamw,
-  adagrad,
-};
-const HAS_FUSED = new Set<Case["optimizer"]>(["sgd", "rmsprop", "adam", "adamw"]);
 
 function decode(base64: string): Float64Array {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -88,11 +67,7 @@ function replay(c: Case, extra: Record<string, unknown>): void {
   const spec = NETWORK_FIXTURE.networks[c.network] as Omit<MlpOptions, "data">;
   const data = { X: Float64Array.from(input.X), labels: input.labels, features: input.features };
   const net = mlp({ data, ...spec });
-  const lr: LearningRate = c.stepLR === null
-    ? c.options.lr
-    : stepDecay({ lr: c.options.lr, gamma: c.stepLR.gamma, stepSize: c.stepLR.stepSize });
-  const factory = FACTORIES[c.optimizer] as (options: Record<string, unknown>) => Optimizer;
-  const opt = factory({ ...c.options, ...extra, lr });
+  const opt = torchOptimizer(c, extra);
   const w = net.startPoint();
   const g = new Float64Array(net.dim);
   const state = opt.init(w);

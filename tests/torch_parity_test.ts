@@ -8,17 +8,8 @@
 // trajectory shows up at the step where it starts.
 
 import assert from "node:assert/strict";
-import {
-  adadelta,
-  adagrad,
-  adam,
-  adamw,
-  type LearningRate,
-  type Optimizer,
-  rmsprop,
-  sgd,
-  stepDecay,
-} from "@better-gradients/lib";
+import { type Optimizer } from "@better-gradients/lib";
+import { FACTORIES, HAS_FUSED, torchOptimizer } from "./_torch.ts";
 
 interface Quadratic {
   kind: "quadratic";
@@ -100,26 +91,7 @@ function gradient(p: Problem, w: Float64Array, g: Float64Array): void {
   else throw new Error(`unknown problem kind ${(p as { kind: string }).kind}`);
 }
 
-const FACTORIES: Record<Case["optimizer"], (options: never) => Optimizer> = {
-  sgd,
-  rmsprop,
-  adadelta,
-  adam,
-  adamw,
-  adagrad,
-};
-
-// These four step with a fused loop by default; `fused: false` gives the chain
-// of building blocks. Both must retrace PyTorch.
-const HAS_FUSED = new Set<Case["optimizer"]>(["sgd", "rmsprop", "adam", "adamw"]);
-
-function build(c: Case, extra: Record<string, unknown>): Optimizer {
-  const lr: LearningRate = c.stepLR === null
-    ? c.options.lr
-    : stepDecay({ lr: c.options.lr, gamma: c.stepLR.gamma, stepSize: c.stepLR.stepSize });
-  const factory = FACTORIES[c.optimizer] as (options: Record<string, unknown>) => Optimizer;
-  return factory({ ...c.options, ...extra, lr });
-}
+const build = torchOptimizer;
 
 /** |a − b| ≤ 1e-9·max(1, |b|) for every coordinate, else an error naming case, step, coordinate. */
 function compare(c: Case, step: number, ours: Float64Array, theirs: number[]): void {
