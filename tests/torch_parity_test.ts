@@ -8,7 +8,6 @@
 // trajectory shows up at the step where it starts.
 
 import assert from "node:assert/strict";
-import { type Optimizer } from "@better-gradients/lib";
 import { FACTORIES, HAS_FUSED, torchOptimizer } from "./_torch.ts";
 
 interface Quadratic {
