@@ -16,22 +16,13 @@ import { VEGA_LITE_MIME } from "@better-gradients/lib";
 import { executedNotebook, withoutTagged } from "../tools/executed.ts";
 import { formatResult, listNotebooks } from "../tools/notebook.ts";
 import { launch, screenshot, serve, STEP_TIMEOUT_MS, watch } from "./_browser.ts";
+import type { Rendered } from "./jupyterlab/entry.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
 
 /** The page: JupyterLab's light theme variables are not needed to draw Vega. */
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>JupyterLab renderers</title>
 </head><body data-jp-theme-light="true"><script type="module" src="page.js"></script></body></html>`;
-
-interface Rendered {
-  mime: string | undefined;
-  ok: boolean;
-  error?: string;
-  lines?: number;
-  legend?: number;
-  width?: number;
-  height?: number;
-}
 
 async function bundlePage(dir: string): Promise<void> {
   const out = await new Deno.Command(Deno.execPath(), {

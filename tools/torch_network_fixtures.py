@@ -128,7 +128,7 @@ def main():
     for name, options, net_key, with_schedule in CASES:
         for schedule in (None, STEP_LR) if with_schedule else (None,):
             batch_loss, final_loss, final = run_case(inputs, name, options, net_key, schedule)
-            label = f"{name}({option_label({k: v for k, v in options.items()})}) on {net_key}"
+            label = f"{name}({option_label(options)}) on {net_key}"
             if schedule is not None:
                 label += " with StepLR"
             cases.append({
