@@ -841,6 +841,13 @@ Deno.test("theme: one colour per method in every figure, legible sizes, named fi
       ["gradient descent, η = 0.4", "gradientDescent"],
       ["notesMomentum", "notesMomentum"],
       ["sgd + momentum", "sgdMomentum"],
+      ["SGD momentum (PyTorch)", "sgdMomentum"],
+      ["momentum, torch", "sgdMomentum"],
+      // a bare "momentum" is the notes' (lessons 05 and 07 run notesMomentum under that name)
+      ["momentum", "notesMomentum"],
+      ["momentum, α = 0.5", "notesMomentum"],
+      ["momentum (η(1 − α), α = 0.9)", "notesMomentum"],
+      ["notes' momentum", "notesMomentum"],
       ["sgd + nesterov", "nesterov"],
       ["notes: whole-gradient RMSProp", "notesRmsprop"],
       ["notes AdaDelta (η = 1)", "adadelta"],
@@ -850,6 +857,34 @@ Deno.test("theme: one colour per method in every figure, legible sizes, named fi
       ["loss", undefined],
     ];
     for (const [name, method] of cases) assert.equal(methodOf(name), method, name);
+  });
+  await t.step("the lessons' momentum series get the colour of the momentum they run", () => {
+    // Every line of a lesson that names a series and builds its optimizer in one go, such as
+    // `"momentum": { make: (lr, alpha) => notesMomentum({ lr, alpha }) }` or
+    // `{ name: "sgd + momentum", make: () => sgd({ lr, momentum: 0.9 }) }`.
+    const dir = new URL("../notebooks/", import.meta.url);
+    const seen: string[] = [];
+    for (const entry of Deno.readDirSync(dir)) {
+      if (!entry.name.endsWith(".ipynb")) continue;
+      const nb = JSON.parse(Deno.readTextFileSync(new URL(entry.name, dir)));
+      for (const cell of nb.cells) {
+        for (const line of [cell.source].flat().join("").split("\n")) {
+          const named = /(?:name: )?"([^"]*momentum[^"]*)"(?::| *,)/i.exec(line);
+          if (!named) continue;
+          const runs = /\bnotesMomentum\(/.test(line)
+            ? "notesMomentum"
+            : /\bsgd\(\{[^}]*\bmomentum\b/.test(line) && !/nesterov: true/.test(line)
+            ? "sgdMomentum"
+            : undefined;
+          if (runs === undefined) continue;
+          assert.equal(methodOf(named[1]), runs, `${entry.name}: "${named[1]}" runs ${runs}`);
+          seen.push(`${entry.name}: ${named[1]}`);
+        }
+      }
+    }
+    // the test reads real lines: lessons 05 and 07 name notes' momentum "momentum"
+    assert.ok(seen.some((s) => s.startsWith("05_") && s.endsWith(": momentum")), `${seen}`);
+    assert.ok(seen.some((s) => s.startsWith("07_") && s.endsWith(": momentum")), `${seen}`);
   });
   await t.step("every colour differs from the others, and no series colour is pale", () => {
     const all = [...Object.values(METHOD_COLORS), ...SERIES_PALETTE];

@@ -72,9 +72,16 @@ export const SERIES_PALETTE: readonly string[] = Object.freeze([
   "#000000",
 ]);
 
-// Tested in order: the first whose every word occurs in the name wins.
+// Tested in order: the first that matches the name wins. Momentum comes in two
+// conventions, so a name says which one it means: PyTorch's (η outside the buffer,
+// v = μv + g) is named with "sgd", "pytorch" or "torch" (`"sgd + momentum"`); a bare
+// "momentum" is the course's own, the notes' m = αm + ηg of lessons 05 and 07.
 const METHOD_PATTERNS: readonly [Method, RegExp][] = [
   ["notesMomentum", /\bnotes?\b.*\bmomentum\b|\bnotesmomentum\b/],
+  [
+    "sgdMomentum",
+    /\b(sgd|pytorch|torch)\b.*\bmomentum\b|\bmomentum\b.*\b(sgd|pytorch|torch)\b|\bsgdmomentum\b/,
+  ],
   ["notesRmsprop", /\bnotes?\b.*\brmsprop\b|\bnotesrmsprop\b/],
   ["adadelta", /adadelta/],
   ["notesAdam", /\bnotes?\b.*\badam\b|\bnotesadam\b/],
@@ -83,7 +90,7 @@ const METHOD_PATTERNS: readonly [Method, RegExp][] = [
   ["adagrad", /\badagrad\b/],
   ["rmsprop", /\brmsprop\b/],
   ["nesterov", /\bnesterov\b/],
-  ["sgdMomentum", /\bmomentum\b/],
+  ["notesMomentum", /\bmomentum\b/],
   ["gradientDescent", /\bgradient descent\b|\bgradientdescent\b|^gd\b|\bsgd\b/],
 ];
 
@@ -91,7 +98,10 @@ const METHOD_PATTERNS: readonly [Method, RegExp][] = [
  * The method a series is named after, if any: `"notes' Adam"` → `"notesAdam"`,
  * `"Adam (Kingma & Ba)"` → `"adam"`, `"sgd + momentum"` → `"sgdMomentum"`,
  * `"gradient descent, η = 0.4"` → `"gradientDescent"`. Case and punctuation
- * do not matter; a name with "notes" names the notes' variant.
+ * do not matter; a name with "notes" names the notes' variant. Momentum comes
+ * in two conventions: a name with "sgd", "pytorch" or "torch" means PyTorch's
+ * SGD with momentum, and any other name with "momentum" (a bare `"momentum"`,
+ * `"notes' momentum"`) means the notes' momentum, the course's own.
  *
  * @param name A series name.
  * @returns The method, or `undefined` when the name is not a method's.
@@ -103,6 +113,8 @@ const METHOD_PATTERNS: readonly [Method, RegExp][] = [
  *
  * assert.equal(methodOf("notes' RMSProp"), "notesRmsprop");
  * assert.equal(methodOf("RMSProp (PyTorch)"), "rmsprop");
+ * assert.equal(methodOf("momentum, α = 0.5"), "notesMomentum");
+ * assert.equal(methodOf("SGD momentum (PyTorch)"), "sgdMomentum");
  * assert.equal(methodOf("loss"), undefined);
  * ```
  */
