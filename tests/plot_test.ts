@@ -671,6 +671,32 @@ Deno.test("smallMultiples: one panel per setting", async (t) => {
     assert.deepEqual(titles, sweep.map((p) => p.title));
     assert.match(fig.description, /4 panels \(lr = 0.01, lr = 0.1, lr = 0.5, lr = 0.9\)/);
   });
+  await t.step("lesson 11's grid (10 panels, a long title) stays under 460 px", async () => {
+    const names = ["gradient descent", "notes' momentum", "notes' RMSProp", "notes' AdaDelta"]
+      .concat(["notes' Adam", "sgd + nesterov", "rmsprop", "adadelta", "adam", "adagrad"]);
+    const title = "validation accuracy per epoch, tuned η, three seeds";
+    const fig = await smallMultiples(
+      names.map((name, k) => ({
+        title: name,
+        series: [1, 2, 3].map((seed) => ({
+          name: `seed ${seed}`,
+          x: [1, 2, 3, 4],
+          y: [0.5, 0.7, 0.8, 0.9].map((v) => v - 0.01 * seed * k),
+        })),
+      })),
+      { title, xLabel: "epoch", yLabel: "validation accuracy" },
+    );
+    const width = Number(/^<svg[^>]* width="(\d+)"/.exec(fig.svg)![1]);
+    // the title alone used to make it 623 px wide: now it is broken into lines
+    assert.ok(width <= 460, `the SVG is ${width} px wide`);
+    const lines = groups(await checkFigure(fig), "mark-text role-title-text").flatMap(texts);
+    assert.ok(!lines.includes(title), `the title is on one line: ${lines}`);
+    assert.deepEqual((fig.spec as { title: unknown }).title, [
+      "validation accuracy per epoch,",
+      "tuned η, three seeds",
+    ]);
+    assert.equal(fig.description.includes(title), true, "the description keeps the whole title");
+  });
   await t.step("each line joins its points in data order, not sorted by x", async () => {
     const xs = [0, 2, 1, 3, -1];
     const fig = await smallMultiples(

@@ -317,12 +317,38 @@ export const LOG_AXIS_LABELS =
   "datum.label === '' ? '' : replace(format(datum.value, '.2~e'), 'e+', 'e')";
 
 /**
+ * The most characters on one line of a chart's title. Without a browser, Vega
+ * measures text as 0.8 × font size per character, so a 15 px title of 36
+ * characters is taken for about 430 px: a longer title on one line would
+ * widen the figure past {@link ROW_WIDTH} (lesson 11's small multiples were
+ * 623 px wide for their title alone).
+ */
+const TITLE_LINE_CHARS = 30;
+
+/**
+ * A title broken at spaces into lines of at most {@link TITLE_LINE_CHARS}
+ * characters (a longer word keeps its own line); one line stays a string.
+ */
+function titleLines(text: string): string | string[] {
+  if (text.length <= TITLE_LINE_CHARS) return text;
+  const lines: string[] = [];
+  for (const word of text.split(" ")) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= TITLE_LINE_CHARS) {
+      lines[last] += " " + word;
+    } else lines.push(word);
+  }
+  return lines.length === 1 ? lines[0] : lines;
+}
+
+/**
  * Applies the theme to a Vega-Lite spec, in place: the `config` above (the
  * spec's own entries win), each series colour scale's colours (see
  * {@link seriesColors}: a colour encoding on a `series` or `run` field with a
  * `scale.domain`; the same name gets the same colour in every panel), axis
  * and chart titles written with subscripts, and exponent tick labels on log
- * axes. The data are never touched.
+ * axes, and a long chart title broken into lines so that it does not widen
+ * the figure. The data are never touched.
  *
  * @param spec A Vega-Lite spec (not frozen).
  * @returns The same spec.
@@ -362,9 +388,10 @@ export function applyTheme<T>(spec: T): T {
     for (const [k, v] of Object.entries(obj)) walk(v, k);
   };
   walk(root, "");
+  if (typeof root.title === "string") root.title = titleLines(root.title);
   if (root.title && typeof root.title === "object") {
     const t = root.title as { text?: unknown; subtitle?: unknown };
-    if (typeof t.text === "string") t.text = mathLabel(t.text);
+    if (typeof t.text === "string") t.text = titleLines(mathLabel(t.text));
   }
   const names = [...new Set(scales.flatMap((s) => s.domain.map(String)))];
   const colors = new Map(seriesColors(names).map((c, i) => [names[i], c]));
