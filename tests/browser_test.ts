@@ -236,8 +236,38 @@ Deno.test({
           assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
           const svg = page.locator(".cell-outputs > .output-svg svg");
           assert.ok((await size(svg)).width <= 390);
+          // every drawn figure inside the viewport's width
+          const figures = await page.locator("main svg").evaluateAll((svgs) =>
+            svgs.map((s) => s.getBoundingClientRect())
+              .filter((box) => box.width > 0)
+              .map((box) => ({ left: box.left, right: box.right }))
+          );
+          assert.ok(figures.length >= 3, `${figures.length} figures drawn`);
+          for (const [i, f] of figures.entries()) {
+            assert.ok(
+              f.left >= 0 && f.right <= 390,
+              `figure ${i + 1} leaves the screen: ${f.right}`,
+            );
+          }
           await screenshot(page, "site-02_figures-narrow");
           assertClean(traffic, "02_figures.html (narrow)");
+          // display math wider than the phone scrolls in its own box, not the page
+          await page.goto(`${origin}01_math_and_code.html`);
+          await page.evaluate(() => document.fonts.ready);
+          const math = await page.locator("main .katex-display").evaluateAll((blocks) =>
+            blocks.map((b) => ({
+              overflow: getComputedStyle(b).overflowX,
+              fits: b.getBoundingClientRect().right <= document.documentElement.clientWidth,
+            }))
+          );
+          assert.ok(
+            math.length > 0 && math.every((m) => m.overflow === "auto" && m.fits),
+            `${JSON.stringify(math)}`,
+          );
+          const mathOverflow = await page.evaluate(() =>
+            document.documentElement.scrollWidth - document.documentElement.clientWidth
+          );
+          assert.ok(mathOverflow <= 0, `01_math_and_code scrolls sideways by ${mathOverflow}px`);
         } finally {
           await context.close();
         }
