@@ -5,7 +5,8 @@
  * bundled for the browser with `deno bundle` (tests/jupyterlab/entry.ts), served from
  * 127.0.0.1 and run in headless Chromium. Each bundle must be drawn as Vega-Lite (JupyterLab's
  * preferred type for it, trusted or not), without error, with as many line marks and legend
- * entries as the figure's static SVG.
+ * entries as the figure's static SVG. The static SVG must also be named, in Chromium's
+ * accessibility tree, by the figure's one-line description (role="img", a <title> first).
  *
  * The lessons are executed once per test run and shared with the other tests
  * (tools/executed.ts). Chromium missing is a failure with an install hint, never a skip.
@@ -102,6 +103,37 @@ Deno.test({
               { lines: trusted.lines, legend: trusted.legend },
               svg,
               `${label}: JupyterLab draws the series the SVG shows`,
+            );
+            // what a screen reader gets: the static SVG, as Chromium's accessibility tree names it
+            const plain = String(bundle["text/plain"]);
+            const a11y = await page.evaluate((text) => {
+              document.getElementById("a11y")?.remove();
+              const host = document.createElement("div");
+              host.id = "a11y";
+              host.innerHTML = text;
+              document.body.append(host);
+              const root = host.querySelector("svg");
+              return {
+                role: root?.getAttribute("role"),
+                label: root?.getAttribute("aria-label") ?? "",
+                first: root?.firstElementChild?.tagName,
+                title: root?.firstElementChild?.textContent ?? "",
+              };
+            }, String(bundle["image/svg+xml"]));
+            const snapshot = await page.locator("#a11y > svg").ariaSnapshot();
+            assert.equal(a11y.role, "img", `${label}: the SVG is an image`);
+            assert.equal(a11y.first, "title", `${label}: its first child is a <title>`);
+            assert.equal(a11y.title, a11y.label, `${label}: <title> and aria-label agree`);
+            assert.ok(
+              a11y.label.length > 20 && plain.startsWith(`Figure: ${a11y.label}`),
+              `${label}: named "${a11y.label}", described "${plain}"`,
+            );
+            assert.match(snapshot, /^- '?img "/, `${label}: an image in the accessibility tree`);
+            const named = page.locator("#a11y").getByRole("img", { name: a11y.label, exact: true });
+            assert.equal(
+              await named.count(),
+              1,
+              `${label}: its accessible name is its description`,
             );
             total++;
           }
