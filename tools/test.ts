@@ -7,9 +7,17 @@
  * 2. `deno lint`
  * 3. `deno check` of lib/, tests/, tools/ (and bench/ when present)
  * 4. `deno doc --lint lib/mod.ts`
- * 5. one `deno test --frozen -A --doc` over tests/ and the JSDoc examples in lib/ (the notebooks
- *    run through tests/notebooks_test.ts; each notebook is executed once for the whole step and
- *    shared with the build and browser tests, see tools/executed.ts)
+ * 5. one `deno test --frozen -A --doc --parallel` over tests/ and the JSDoc examples in lib/ (the
+ *    notebooks run through tests/notebooks_test.ts; each notebook is executed once for the whole
+ *    step and shared with the exercise, build and browser tests, see tools/executed.ts)
+ *
+ * Before step 5, every lesson is executed into the step's fresh cache folder, two at a time
+ * (one per core), largest notebook first ({@link executeLessons}): the notebook, exercise and
+ * JupyterLab tests each walk every lesson in the same order, so left to themselves they would
+ * wait on one lesson's execution after another with one core idle. Whether a lesson passed is
+ * still decided by the tests, which read these runs (a failed run is not cached, so the tests run
+ * it again and report its error); the summary shows how many lessons ran and how long it took.
+ * With arguments for `deno test` (a `--filter`), nothing is executed ahead.
  *
  * and ends with one line, `N passed, N failed`, counting each of steps 1–4 as one test plus the
  * tests `deno test` reported. Arguments are passed on to `deno test` (e.g. `--filter adam`).
@@ -18,7 +26,8 @@
  * @module
  */
 
-import { CACHE_ENV } from "./executed.ts";
+import { CACHE_ENV, executedNotebook } from "./executed.ts";
+import { listNotebooks } from "./notebook.ts";
 
 /** The counts on `deno test`'s closing line. */
 export interface DenoTestSummary {
@@ -147,6 +156,60 @@ async function checkStep(name: string, args: string[]): Promise<StepResult> {
   };
 }
 
+/** What {@link executeLessons} did. */
+export interface LessonsRun {
+  /** Lessons executed. */
+  executed: number;
+  /** Of those, the runs that failed (left for the tests to run again and report). */
+  failed: string[];
+  /** Wall-clock seconds. */
+  seconds: number;
+}
+
+/**
+ * Orders work for `workers` parallel workers that take the next item when free: largest first
+ * (the longest-processing-time rule), so the last item started is a small one and no worker
+ * waits long on the other at the end.
+ *
+ * @param items The items, with their expected cost (any unit; e.g. file size).
+ * @returns The items, costliest first; ties keep their order.
+ */
+export function largestFirst<T>(items: { item: T; cost: number }[]): T[] {
+  return items.map((x, i) => ({ ...x, i }))
+    .sort((a, b) => b.cost - a.cost || a.i - b.i)
+    .map((x) => x.item);
+}
+
+/**
+ * Executes every lesson in `dir` into `cacheDir` (tools/executed.ts, with the default variant:
+ * the exercise proofs), `workers` at a time, largest notebook first.
+ *
+ * @param dir The lessons' folder.
+ * @param cacheDir The test run's cache folder.
+ * @param workers How many lessons run at once.
+ */
+export async function executeLessons(
+  dir: string,
+  cacheDir: string,
+  workers: number,
+): Promise<LessonsRun> {
+  const started = performance.now();
+  const paths = await listNotebooks(dir);
+  const sized = await Promise.all(
+    paths.map(async (item) => ({ item, cost: (await Deno.stat(item)).size })),
+  );
+  const queue = largestFirst(sized);
+  const failed: string[] = [];
+  const worker = async () => {
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      const result = await executedNotebook(path, { cacheDir });
+      if (!result.ok) failed.push(path.slice(path.lastIndexOf("/") + 1));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
+  return { executed: paths.length, failed, seconds: (performance.now() - started) / 1000 };
+}
+
 async function testStep(extra: string[]): Promise<StepResult> {
   // --parallel: one test module per CPU at a time; notebooks that two modules need at once run
   // once (tools/executed.ts locks them)
@@ -157,13 +220,29 @@ async function testStep(extra: string[]): Promise<StepResult> {
   // each lesson's one execution (tools/executed.ts), and nothing comes from an earlier run
   const cache = await Deno.makeTempDir({ prefix: "bg-executed-" });
   let code: number, output: string;
+  let lessons: LessonsRun | null = null;
   try {
+    if (extra.length === 0) {
+      // two kernels at once, one per core (see the module documentation)
+      const workers = Math.min(2, navigator.hardwareConcurrency || 1);
+      say(`   executing the lessons ahead, ${workers} at a time`);
+      lessons = await executeLessons("notebooks", cache, workers);
+      say(
+        `   ${lessons.executed} lessons executed in ${lessons.seconds.toFixed(1)} s` +
+          (lessons.failed.length
+            ? ` (failed, the tests will say why: ${lessons.failed.join(", ")})`
+            : ""),
+      );
+    }
     ({ code, output } = await run(args, { [CACHE_ENV]: cache }));
   } finally {
     await Deno.remove(cache, { recursive: true });
   }
   const seconds = (performance.now() - started) / 1000;
   const summary = parseDenoTestSummary(output);
+  const ahead = lessons
+    ? `${lessons.executed} lessons executed ahead in ${lessons.seconds.toFixed(1)} s`
+    : undefined;
   if (summary === null) {
     return {
       name: "test",
@@ -182,9 +261,7 @@ async function testStep(extra: string[]): Promise<StepResult> {
     failed: summary.failed + extraFailure,
     skipped: summary.ignored,
     seconds,
-    note: extraFailure
-      ? `deno test exited with code ${code} after reporting no failure`
-      : undefined,
+    note: extraFailure ? `deno test exited with code ${code} after reporting no failure` : ahead,
   };
 }
 
