@@ -11,12 +11,14 @@
  *    notebooks run through tests/notebooks_test.ts; each notebook is executed once for the whole
  *    step and shared with the exercise, build and browser tests, see tools/executed.ts)
  *
- * Before step 5, every lesson is executed into the step's fresh cache folder, two at a time
- * (one per core), largest notebook first ({@link executeLessons}): the notebook, exercise and
- * JupyterLab tests each walk every lesson in the same order, so left to themselves they would
- * wait on one lesson's execution after another with one core idle. Whether a lesson passed is
- * still decided by the tests, which read these runs (a failed run is not cached, so the tests run
- * it again and report its error); the summary shows how many lessons ran and how long it took.
+ * From the start, while steps 1–5 run, every lesson is executed into step 5's fresh cache folder,
+ * two at a time (one per core), largest notebook first ({@link executeLessons}). The notebook,
+ * exercise and JupyterLab tests each walk every lesson in the same order; left to themselves they
+ * would wait on one lesson's execution after another with one core idle. A test reaching a lesson
+ * still running waits for that run (tools/executed.ts locks it); one reaching a lesson not yet
+ * started runs it itself, once. Whether a lesson passed is still decided by the tests, which read
+ * these runs (a failed run is not cached, so the tests run it again and report its error); the
+ * summary shows how many lessons ran ahead and how long it took.
  * With arguments for `deno test` (a `--filter`), nothing is executed ahead.
  *
  * and ends with one line, `N passed, N failed`, counting each of steps 1–4 as one test plus the
@@ -210,38 +212,24 @@ export async function executeLessons(
   return { executed: paths.length, failed, seconds: (performance.now() - started) / 1000 };
 }
 
-async function testStep(extra: string[]): Promise<StepResult> {
+async function testStep(
+  extra: string[],
+  cache: string,
+  lessons: Promise<LessonsRun> | null,
+): Promise<StepResult> {
   // --parallel: one test module per CPU at a time; notebooks that two modules need at once run
   // once (tools/executed.ts locks them)
   const args = ["test", "--frozen", "-A", "--doc", "--parallel", ...extra, "tests/", "lib/"];
   say(`\n━━ test: deno ${args.join(" ")}`);
   const started = performance.now();
-  // one folder of executed notebooks for this run: the notebook, build and browser tests share
-  // each lesson's one execution (tools/executed.ts), and nothing comes from an earlier run
-  const cache = await Deno.makeTempDir({ prefix: "bg-executed-" });
-  let code: number, output: string;
-  let lessons: LessonsRun | null = null;
-  try {
-    if (extra.length === 0) {
-      // two kernels at once, one per core (see the module documentation)
-      const workers = Math.min(2, navigator.hardwareConcurrency || 1);
-      say(`   executing the lessons ahead, ${workers} at a time`);
-      lessons = await executeLessons("notebooks", cache, workers);
-      say(
-        `   ${lessons.executed} lessons executed in ${lessons.seconds.toFixed(1)} s` +
-          (lessons.failed.length
-            ? ` (failed, the tests will say why: ${lessons.failed.join(", ")})`
-            : ""),
-      );
-    }
-    ({ code, output } = await run(args, { [CACHE_ENV]: cache }));
-  } finally {
-    await Deno.remove(cache, { recursive: true });
-  }
+  // the lessons still running ahead finish under their locks; a test needing one waits for it
+  const { code, output } = await run(args, { [CACHE_ENV]: cache });
+  const ran = await lessons;
   const seconds = (performance.now() - started) / 1000;
   const summary = parseDenoTestSummary(output);
-  const ahead = lessons
-    ? `${lessons.executed} lessons executed ahead in ${lessons.seconds.toFixed(1)} s`
+  const ahead = ran
+    ? `${ran.executed} lessons executed ahead in ${ran.seconds.toFixed(1)} s` +
+      (ran.failed.length ? `, failed: ${ran.failed.join(", ")}` : "")
     : undefined;
   if (summary === null) {
     return {
@@ -271,13 +259,30 @@ async function main(extra: string[]): Promise<number> {
   const checked = ["lib/", "tests/", "tools/"];
   if (await exists("bench")) checked.push("bench/");
   const steps: StepResult[] = [];
-  // notebooks are compared with `deno fmt`'s output in tests/notebooks_test.ts instead: Deno 2.9's
-  // `deno fmt --check` flags notebook cells without a trailing newline that `deno fmt` keeps as is
-  steps.push(await checkStep("fmt", ["fmt", "--check", "--ignore=**/*.ipynb"]));
-  steps.push(await checkStep("lint", ["lint"]));
-  steps.push(await checkStep("check", ["check", "--frozen", ...checked]));
-  steps.push(await checkStep("doc-lint", ["doc", "--lint", "lib/mod.ts"]));
-  steps.push(await testStep(extra));
+  // one folder of executed notebooks for this run: the notebook, exercise, build and browser
+  // tests share each lesson's one execution (tools/executed.ts), and nothing comes from an
+  // earlier run
+  const cache = await Deno.makeTempDir({ prefix: "bg-executed-" });
+  let lessons: Promise<LessonsRun> | null = null;
+  try {
+    // the lessons start executing now, two at a time, while the checks below and then the
+    // tests run (see the module documentation); with a --filter, only what the tests need runs
+    lessons = extra.length === 0
+      ? executeLessons("notebooks", cache, Math.min(2, navigator.hardwareConcurrency || 1))
+        .catch((err): LessonsRun => ({ executed: 0, failed: [String(err)], seconds: 0 }))
+      : null;
+    // notebooks are compared with `deno fmt`'s output in tests/notebooks_test.ts instead: Deno
+    // 2.9's `deno fmt --check` flags notebook cells without a trailing newline that `deno fmt`
+    // keeps as is
+    steps.push(await checkStep("fmt", ["fmt", "--check", "--ignore=**/*.ipynb"]));
+    steps.push(await checkStep("lint", ["lint"]));
+    steps.push(await checkStep("check", ["check", "--frozen", ...checked]));
+    steps.push(await checkStep("doc-lint", ["doc", "--lint", "lib/mod.ts"]));
+    steps.push(await testStep(extra, cache, lessons));
+  } finally {
+    await lessons;
+    await Deno.remove(cache, { recursive: true });
+  }
 
   say("\n━━ summary");
   for (const s of steps) {
