@@ -11,6 +11,10 @@
  *    notebooks run through tests/notebooks_test.ts; each notebook is executed once for the whole
  *    step and shared with the exercise, build and browser tests, see tools/executed.ts)
  *
+ * and ends with one line, `N passed, N failed`, counting each of steps 1–4 as one test plus the
+ * tests `deno test` reported. Arguments are passed on to `deno test` (e.g. `--filter adam`).
+ * Exits non-zero when anything failed.
+ *
  * From the start, while steps 1–5 run, every lesson is executed into step 5's fresh cache folder,
  * two at a time (one per core), largest notebook first ({@link executeLessons}). The notebook,
  * exercise and JupyterLab tests each walk every lesson in the same order; left to themselves they
@@ -20,10 +24,6 @@
  * these runs (a failed run is not cached, so the tests run it again and report its error); the
  * summary shows how many lessons ran ahead and how long it took.
  * With arguments for `deno test` (a `--filter`), nothing is executed ahead.
- *
- * and ends with one line, `N passed, N failed`, counting each of steps 1–4 as one test plus the
- * tests `deno test` reported. Arguments are passed on to `deno test` (e.g. `--filter adam`).
- * Exits non-zero when anything failed.
  *
  * @module
  */
