@@ -6,8 +6,8 @@ idle. nbclient stops listening for a cell at that idle message, so such lines we
 executed notebooks at random (seen here on roughly one run in three). JupyterLab shows them,
 because it keeps listening.
 
-This preprocessor keeps listening too, without waiting: while the next cell runs, a stream
-message whose parent is an earlier cell is added to that cell. After the last cell, and after a
+This preprocessor keeps listening too, without waiting: while the next cell runs, output whose
+parent is an earlier cell (a stream, a display or its update) is added to that cell. After the last cell, and after a
 cell that failed (where execution stops), it listens on for `late_output_grace` seconds for what
 is still on its way. Use it from nbconvert in place of `--execute`:
 
@@ -28,6 +28,17 @@ from nbconvert.preprocessors import ExecutePreprocessor
 from traitlets import Float
 
 
+# what a kernel may still publish for a cell after reporting it idle
+LATE_OUTPUT = {
+    "stream",
+    "display_data",
+    "execute_result",
+    "update_display_data",
+    "clear_output",
+    "error",
+}
+
+
 class DenoExecutePreprocessor(ExecutePreprocessor):
     """Runs every cell, and keeps the output a kernel publishes just after a cell went idle."""
 
@@ -45,12 +56,25 @@ class DenoExecutePreprocessor(ExecutePreprocessor):
         return self._deno_finished
 
     def _take_late(self, msg):
-        """Adds `msg` to the finished cell it belongs to, if it is that cell's late stream."""
-        owner = self._finished_cells().get(msg["parent_header"].get("msg_id"))
-        if owner is None or msg["msg_type"] != "stream":
+        """Adds `msg` to the finished cell it belongs to, if it is output that cell sent late."""
+        parent = msg["parent_header"].get("msg_id")
+        owner = self._finished_cells().get(parent)
+        if owner is None or msg["msg_type"] not in LATE_OUTPUT:
             return
+        cell, cell_index = owner
+        if not hasattr(self, "_deno_clear_pending"):
+            self._deno_clear_pending = set()
+        if msg["msg_type"] == "clear_output" and msg["content"].get("wait"):
+            # clear the owner's outputs at its next output, as nbclient does for the running cell
+            # (its own flag belongs to the running cell)
+            self._deno_clear_pending.add(parent)
+            return
+        if parent in self._deno_clear_pending and msg["msg_type"] != "clear_output":
+            self._deno_clear_pending.discard(parent)
+            cell.outputs[:] = []
+            self.clear_display_id_mapping(cell_index)
         try:
-            self.process_message(msg, owner[0], owner[1])
+            self.process_message(msg, cell, cell_index)
         except CellExecutionComplete:
             pass
 
