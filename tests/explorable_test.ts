@@ -18,6 +18,7 @@ import {
   gradientDescent,
   inversePower,
   jupyterDisplay,
+  lineChart,
   lineChartSpec,
   lossSurfaceSpec,
   momentumWeights,
@@ -507,6 +508,50 @@ Deno.test("explorable: bad input names the parameter", async (t) => {
     );
     assert.throws(() => panel("beta * datum.t"), /uses `beta`/);
     assert.doesNotThrow(() => panel("pow(alpha, datum.t) * PI + datum['t']"));
+  });
+  await t.step("a source goes to a chart spec, and a panel needs a source", async () => {
+    const source = closedForm([alpha], { variable, curves: [{ name: "c", y: "alpha" }] });
+    await assert.rejects(
+      () => lineChart(source as never),
+      (err: Error) => err instanceof TypeError && /goes to `lineChartSpec`/.test(err.message),
+    );
+    await assert.rejects(
+      () => explorable(lineChartSpec({ c: [1, 2] })),
+      (err: Error) =>
+        err instanceof TypeError &&
+        /`panels\[0\]` must be a chart spec over a data source/.test(err.message),
+    );
+    // how to draw belongs to the chart, not to the source
+    assert.throws(
+      () =>
+        closedForm([alpha], { variable, curves: [{ name: "c", y: "1" }], mark: "stem" } as never),
+      /`closedForm` has no option `mark`/,
+    );
+    assert.throws(() => closedForm([alpha], null as never), /`closedForm` options must be/);
+    assert.throws(
+      () => precomputed([alpha], () => ({ c: [1] }), null as never),
+      /`precomputed` options/,
+    );
+  });
+  await t.step("a surface over a closed form draws the parametric path", async () => {
+    // gradient descent on the bowl from (−5, −2), in closed form: w_t = (1 − ηλ)^t w_0
+    const fig = await explorable(lossSurfaceSpec(bowl, {
+      trajectories: closedForm([eta], {
+        variable: { name: "t", from: 0, to: 10 },
+        curves: [{
+          name: "gd",
+          x: "-5 * pow(1 - eta * 0.2, datum.t)",
+          y: "-2 * pow(1 - eta * 4, datum.t)",
+        }],
+      }),
+      xDomain: [-6, 1],
+      yDomain: [-3, 3],
+    }));
+    const [{ gd }] = await explorableData(fig, { eta: 0.2 });
+    const ref = path(gradientDescent({ lr: 0.2 }), 10);
+    assert.equal(gd.x.length, 11);
+    gd.x.forEach((x, k) => assert.ok(close(x, ref[k][0], 1e-12, 1e-12)));
+    gd.y.forEach((y, k) => assert.ok(close(y, ref[k][1], 1e-12, 1e-12)));
   });
   await t.step("panels that disagree about a slider", async () => {
     const a = lineChartSpec(closedForm([alpha], { variable, curves: [{ name: "c", y: "alpha" }] }));
