@@ -27,7 +27,7 @@ import {
 } from "@better-gradients/lib";
 import { figure, renderSvg } from "@better-gradients/lib/plot";
 import { roundSignificant } from "../lib/base/format.ts";
-import { closedFormPanel } from "../lib/plot/explorable_closed_form.ts";
+import { closedForm, lineChartSpec } from "../lib/plot/mod.ts";
 import { runInKernel } from "./_kernel.ts";
 import { findJupyter } from "../tools/jupyter.ts";
 
@@ -439,13 +439,15 @@ Deno.test("bad input to the display and plot helpers: named errors with the valu
       /`name` must be a non-empty string, got 1/,
     ],
     [
-      "closedFormPanel: xDomain [1, -1]",
+      "lineChartSpec over a closed form: xDomain [1, -1]",
       () =>
-        closedFormPanel([{ name: "a", min: 0, max: 1, step: 0.5, value: 0 }], {
-          variable: { name: "t", from: 0, to: 2 },
-          curves: [{ name: "c", y: "a * datum.t" }],
-          xDomain: [1, -1],
-        }),
+        lineChartSpec(
+          closedForm([{ name: "a", min: 0, max: 1, step: 0.5, value: 0 }], {
+            variable: { name: "t", from: 0, to: 2 },
+            curves: [{ name: "c", y: "a * datum.t" }],
+          }),
+          { xDomain: [1, -1] },
+        ),
       RangeError,
       /`xDomain` must be \[min, max\] with finite min < max, got \[1, -1\]/,
     ],

@@ -1,4 +1,4 @@
-// Tests of the explorables (lib/plot/explorable*.ts): their specs are valid
+// Tests of the explorables (lib/plot/explorable.ts, sources.ts): their specs are valid
 // Vega-Lite v5 with parameters bound to range inputs, what they draw at a
 // setting (read back from a headless Vega view) equals the library's own
 // closed forms and runs, the static SVG shows the defaults, and the data stays
@@ -9,21 +9,23 @@ import fc from "fast-check";
 import * as vega from "vega";
 import {
   adam,
-  closedFormPanel,
+  closedForm,
   compileVegaLite,
   emaWeights,
   explorable,
   explorableData,
   type ExplorableFigure,
   gradientDescent,
-  gridLinesPanel,
-  gridSurfacePanel,
   inversePower,
   jupyterDisplay,
+  lineChart,
+  lineChartSpec,
+  lossSurfaceSpec,
   momentumWeights,
   notesAdam,
   notesMomentum,
   type Optimizer,
+  precomputed,
   renderSvg,
   type Slider,
   sliderGrid,
@@ -59,19 +61,20 @@ const mom: Slider = { name: "mu", label: "α", min: 0, max: 0.9, step: 0.1, valu
 /** EMA weights of EMA_t over s ≤ t, raw and bias-corrected (lesson 06). */
 function emaExplorable(): Promise<ExplorableFigure> {
   return explorable(
-    closedFormPanel([alpha, tSlider], {
-      variable: { name: "s", from: 0, to: 29 },
-      where: "datum.s <= t",
-      curves: [
-        { name: "raw", y: "pow(alpha, t - datum.s) * (1 - alpha)" },
-        {
-          name: "corrected",
-          y: "pow(alpha, t - datum.s) * (1 - alpha) / (1 - pow(alpha, t + 1))",
-        },
-      ],
-      mark: "stem",
-      yDomain: [0, 0.6],
-    }),
+    lineChartSpec(
+      closedForm([alpha, tSlider], {
+        variable: { name: "s", from: 0, to: 29 },
+        where: "datum.s <= t",
+        curves: [
+          { name: "raw", y: "pow(alpha, t - datum.s) * (1 - alpha)" },
+          {
+            name: "corrected",
+            y: "pow(alpha, t - datum.s) * (1 - alpha) / (1 - pow(alpha, t + 1))",
+          },
+        ],
+      }),
+      { mark: "stem", yDomain: [0, 0.6] },
+    ),
     { title: "EMA weights" },
   );
 }
@@ -79,16 +82,21 @@ function emaExplorable(): Promise<ExplorableFigure> {
 /** Momentum paths over a grid of η and α beside the weights α^k (lesson 05). */
 function momentumExplorable(): Promise<ExplorableFigure> {
   return explorable([
-    gridSurfacePanel(bowl, [eta, mom], ({ eta, mu }) => [
-      { name: "gd", points: path(gradientDescent({ lr: eta }), 40) },
-      { name: "momentum", points: path(notesMomentum({ lr: eta, alpha: mu }), 40) },
-    ], { xDomain: [-6, 2], yDomain: [-3, 3] }),
-    closedFormPanel([mom], {
-      variable: { name: "k", from: 0, to: 29 },
-      curves: [{ name: "weight", y: "pow(mu, datum.k)" }],
-      mark: "stem",
-      yDomain: [0, 1],
+    lossSurfaceSpec(bowl, {
+      trajectories: precomputed([eta, mom], ({ eta, mu }) => [
+        { name: "gd", points: path(gradientDescent({ lr: eta }), 40) },
+        { name: "momentum", points: path(notesMomentum({ lr: eta, alpha: mu }), 40) },
+      ]),
+      xDomain: [-6, 2],
+      yDomain: [-3, 3],
     }),
+    lineChartSpec(
+      closedForm([mom], {
+        variable: { name: "k", from: 0, to: 29 },
+        curves: [{ name: "weight", y: "pow(mu, datum.k)" }],
+      }),
+      { mark: "stem", yDomain: [0, 1] },
+    ),
   ], { title: "momentum" });
 }
 
@@ -109,17 +117,24 @@ function adamRuns(v: Readonly<Record<string, number>>): number[][][] {
 }
 function adamExplorable(): Promise<ExplorableFigure> {
   return explorable([
-    gridSurfacePanel(bowl, [beta1, lb2, le], (v) => {
-      const [notes, kingma] = adamRuns(v);
-      return [{ name: "notes", points: notes }, { name: "kingma", points: kingma }];
-    }, { xDomain: [-6, 2], yDomain: [-3, 3] }),
-    gridLinesPanel([beta1, lb2, le], (v) => {
-      const [notes, kingma] = adamRuns(v);
-      return {
-        notes: notes.map((p) => bowl(p[0], p[1])),
-        kingma: kingma.map((p) => bowl(p[0], p[1])),
-      };
-    }, { yScale: "log" }),
+    lossSurfaceSpec(bowl, {
+      trajectories: precomputed([beta1, lb2, le], (v) => {
+        const [notes, kingma] = adamRuns(v);
+        return [{ name: "notes", points: notes }, { name: "kingma", points: kingma }];
+      }),
+      xDomain: [-6, 2],
+      yDomain: [-3, 3],
+    }),
+    lineChartSpec(
+      precomputed([beta1, lb2, le], (v) => {
+        const [notes, kingma] = adamRuns(v);
+        return {
+          notes: notes.map((p) => bowl(p[0], p[1])),
+          kingma: kingma.map((p) => bowl(p[0], p[1])),
+        };
+      }),
+      { yScale: "log" },
+    ),
   ], {
     title: "Adam",
     caption: "'β₁ = ' + format(beta1, '.1f') + ' · β₂ = ' + format(1 - pow(10, lb2), '.3f')",
@@ -132,27 +147,34 @@ function scheduleExplorable(): Promise<ExplorableFigure> {
   const K: Slider = { name: "K", min: 10, max: 60, step: 10, value: 30 };
   const a: Slider = { name: "a", label: "α", min: 0.25, max: 2, step: 0.25, value: 0.5 };
   return explorable([
-    closedFormPanel([gamma, K, a], {
-      variable: { name: "t", from: 0, to: 199 },
-      curves: [
-        { name: "StepLR", y: "6 * pow(gamma, floor(datum.t / K))" },
-        { name: "inverse power", y: "6 / pow(datum.t + 1, a)" },
-      ],
-      references: [{ y: 0.5, label: "bound" }, { x: "K", label: "K" }],
-      yScale: "log",
-      yDomain: [1e-3, 10],
-    }),
-    gridLinesPanel(
-      [gamma, K],
-      ({ gamma, K }) => ({
-        lr: Array.from({ length: 200 }, (_, t) => 6 * gamma ** Math.floor(t / K)),
+    lineChartSpec(
+      closedForm([gamma, K, a], {
+        variable: { name: "t", from: 0, to: 199 },
+        curves: [
+          { name: "StepLR", y: "6 * pow(gamma, floor(datum.t / K))" },
+          { name: "inverse power", y: "6 / pow(datum.t + 1, a)" },
+        ],
       }),
-      { yScale: "log", maxPoints: 60 },
+      {
+        references: [{ y: 0.5, label: "bound" }, { x: "K", label: "K" }],
+        yScale: "log",
+        yDomain: [1e-3, 10],
+      },
     ),
-    closedFormPanel([a], {
+    lineChartSpec(
+      precomputed(
+        [gamma, K],
+        ({ gamma, K }) => ({
+          lr: Array.from({ length: 200 }, (_, t) => 6 * gamma ** Math.floor(t / K)),
+        }),
+        { maxPoints: 60 },
+      ),
+      { yScale: "log" },
+    ),
+    lineChartSpec(closedForm([a], {
       variable: { name: "t", from: 0, to: 199 },
       curves: [{ name: "sum", y: "6 * pow(datum.t + 1, -a)" }],
-    }),
+    })),
   ], { columns: 2 });
 }
 
@@ -243,14 +265,17 @@ Deno.test("explorable: specs are Vega-Lite v5 with parameters bound to range sli
     assert.deepEqual(Object.keys(adamColours).sort(), ["kingma", "notes"]);
     assert.notEqual(adamColours.kingma, adamColours.notes);
     const fig = await explorable(
-      gridLinesPanel([eta], ({ eta }) => ({ w: [1, 2, 3].map((x) => x * eta), bound: [2, 2, 2] }), {
-        dashed: ["bound"],
-      }),
+      lineChartSpec(
+        precomputed([eta], ({ eta }) => ({ w: [1, 2, 3].map((x) => x * eta), bound: [2, 2, 2] })),
+        { dashed: ["bound"] },
+      ),
     );
     assert.deepEqual(fig.warnings, []);
     const dash = (fig.spec as unknown as {
-      encoding: { strokeDash: { scale: { domain: string[]; range: number[][] } } };
-    }).encoding.strokeDash.scale;
+      layer: {
+        layer: { encoding: { strokeDash: { scale: { domain: string[]; range: number[][] } } } }[];
+      }[];
+    }).layer[0].layer[0].encoding.strokeDash.scale;
     assert.deepEqual(dash.range[dash.domain.indexOf("bound")], [6, 4]);
     assert.deepEqual(dash.range[dash.domain.indexOf("w")], [1, 0]);
     // drawn dashed in the SVG: of the two lines, one has the dash array (and so has its legend entry)
@@ -259,7 +284,7 @@ Deno.test("explorable: specs are Vega-Lite v5 with parameters bound to range sli
     assert.equal(lines.filter((p) => p.includes('stroke-dasharray="6,4"')).length, 1);
     assert.equal(fig.svg.match(/stroke-dasharray="6,4"/g)?.length, 2);
     assert.throws(
-      () => gridLinesPanel([eta], () => ({ w: [1, 2] }), { dashed: ["wall"] }),
+      () => lineChartSpec(precomputed([eta], () => ({ w: [1, 2] })), { dashed: ["wall"] }),
       /`dashed` names "wall", which is not a series/,
     );
   });
@@ -416,12 +441,12 @@ Deno.test("explorable: the static SVG shows the default setting", async (t) => {
     assert.notEqual(fig.svg, await renderSvg(withValues({ alpha: 0.6 }, false)));
   });
   await t.step("as many stems as the default t asks for, and the settings in the title", () => {
-    // two series, t + 1 = 10 weights each; a stem is a rule and a dot
+    // two series, t + 1 = 10 weights each, drawn by one rule mark (and one dot mark)
     const rules = fig.svg.match(/<line /g)?.length ?? 0;
     const stems = fig.svg.split('class="mark-rule role-mark')
       .slice(1)
       .map((part) => part.slice(0, part.indexOf("</g>")).match(/<line /g)?.length ?? 0);
-    assert.deepEqual(stems, [10, 10]);
+    assert.deepEqual(stems, [20]);
     assert.ok(rules >= 20);
     assert.match(fig.svg, />EMA weights</);
     assert.match(fig.svg, />α = 0\.90 · t = 9</);
@@ -437,10 +462,10 @@ Deno.test("explorable: the embedded data stays within its byte budget", async (t
     }
   });
   await t.step("a spec over `maxBytes` is refused with the sizes", async () => {
-    const panel = gridLinesPanel(
+    const panel = lineChartSpec(precomputed(
       [{ name: "a", min: 0, max: 100, step: 1, value: 0 }],
       ({ a }) => ({ y: Array.from({ length: 200 }, (_, k) => Math.sin(a + k / 7)) }),
-    );
+    ));
     await assert.rejects(
       () => explorable(panel, { maxBytes: 100_000 }),
       (err: Error) =>
@@ -467,13 +492,13 @@ Deno.test("explorable: bad input names the parameter", async (t) => {
     ];
     for (const [sliders, message] of bad) {
       assert.throws(
-        () => closedFormPanel(sliders as Slider[], { variable, curves: [{ name: "c", y: "1" }] }),
+        () => closedForm(sliders as Slider[], { variable, curves: [{ name: "c", y: "1" }] }),
         message,
       );
     }
   });
   await t.step("expressions: syntax, unknown names, the sampled variable without datum.", () => {
-    const panel = (y: string) => closedFormPanel([alpha], { variable, curves: [{ name: "c", y }] });
+    const panel = (y: string) => closedForm([alpha], { variable, curves: [{ name: "c", y }] });
     assert.throws(() => panel("pow(alpha,"), /`curves\[0\]\.y` must be a Vega expression/);
     assert.throws(
       () => panel("alpha * t"),
@@ -484,18 +509,62 @@ Deno.test("explorable: bad input names the parameter", async (t) => {
     assert.throws(() => panel("beta * datum.t"), /uses `beta`/);
     assert.doesNotThrow(() => panel("pow(alpha, datum.t) * PI + datum['t']"));
   });
+  await t.step("a source goes to a chart spec, and a panel needs a source", async () => {
+    const source = closedForm([alpha], { variable, curves: [{ name: "c", y: "alpha" }] });
+    await assert.rejects(
+      () => lineChart(source as never),
+      (err: Error) => err instanceof TypeError && /goes to `lineChartSpec`/.test(err.message),
+    );
+    await assert.rejects(
+      () => explorable(lineChartSpec({ c: [1, 2] })),
+      (err: Error) =>
+        err instanceof TypeError &&
+        /`panels\[0\]` must be a chart spec over a data source/.test(err.message),
+    );
+    // how to draw belongs to the chart, not to the source
+    assert.throws(
+      () =>
+        closedForm([alpha], { variable, curves: [{ name: "c", y: "1" }], mark: "stem" } as never),
+      /`closedForm` has no option `mark`/,
+    );
+    assert.throws(() => closedForm([alpha], null as never), /`closedForm` options must be/);
+    assert.throws(
+      () => precomputed([alpha], () => ({ c: [1] }), null as never),
+      /`precomputed` options/,
+    );
+  });
+  await t.step("a surface over a closed form draws the parametric path", async () => {
+    // gradient descent on the bowl from (−5, −2), in closed form: w_t = (1 − ηλ)^t w_0
+    const fig = await explorable(lossSurfaceSpec(bowl, {
+      trajectories: closedForm([eta], {
+        variable: { name: "t", from: 0, to: 10 },
+        curves: [{
+          name: "gd",
+          x: "-5 * pow(1 - eta * 0.2, datum.t)",
+          y: "-2 * pow(1 - eta * 4, datum.t)",
+        }],
+      }),
+      xDomain: [-6, 1],
+      yDomain: [-3, 3],
+    }));
+    const [{ gd }] = await explorableData(fig, { eta: 0.2 });
+    const ref = path(gradientDescent({ lr: 0.2 }), 10);
+    assert.equal(gd.x.length, 11);
+    gd.x.forEach((x, k) => assert.ok(close(x, ref[k][0], 1e-12, 1e-12)));
+    gd.y.forEach((y, k) => assert.ok(close(y, ref[k][1], 1e-12, 1e-12)));
+  });
   await t.step("panels that disagree about a slider", async () => {
-    const a = closedFormPanel([alpha], { variable, curves: [{ name: "c", y: "alpha" }] });
-    const b = closedFormPanel([{ ...alpha, value: 0.5 }], {
+    const a = lineChartSpec(closedForm([alpha], { variable, curves: [{ name: "c", y: "alpha" }] }));
+    const b = lineChartSpec(closedForm([{ ...alpha, value: 0.5 }], {
       variable,
       curves: [{ name: "c", y: "alpha" }],
-    });
-    await assert.rejects(() => explorable([a, b]), /defines "alpha" differently/);
+    }));
+    await assert.rejects(() => explorable([a, b]), /defines slider "alpha" differently/);
   });
   await t.step("grid runs must name the same series everywhere", () => {
     assert.throws(
       () =>
-        gridLinesPanel(
+        precomputed(
           [eta],
           ({ eta }): Record<string, number[]> => (eta > 0.3 ? { a: [1, 2] } : { b: [1, 2] }),
         ),

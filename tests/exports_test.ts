@@ -1294,26 +1294,24 @@ const TABLE: Record<string, Row[] | typeof CONSTANT> = {
   sliderGrid: sliderRows((s) => lib.sliderGrid(s)),
   sliderValues: arg("slider", (v) => lib.sliderValues(v), typed([null, 5])),
   checkSliders: sliderRows((s) => lib.checkSliders("sliders", s)),
-  closedFormPanel: [
-    ...sliderRows((s) => lib.closedFormPanel(s, {} as Any)),
+  closedForm: [
+    ...sliderRows((s) => lib.closedForm(s, {} as Any)),
     row(
-      "xDomain: [1, -1]",
+      "variable.to: 0 (not > from)",
       () =>
-        lib.closedFormPanel([slider], {
-          variable: { name: "h", from: 0, to: 1, step: 0.1 },
+        lib.closedForm([slider], {
+          variable: { name: "h", from: 1, to: 0 },
           curves: [{ name: "a", y: "datum.h" }],
-          xDomain: [1, -1],
         }),
-      "xDomain",
+      "variable.to",
       0,
-      { expect: "RangeError", parts: ["`xDomain`", "[1, -1]"] },
+      { expect: "RangeError", parts: ["`variable.to`", "> from (1)", "got 0"] },
     ),
   ],
-  gridLinesPanel: [
-    ...sliderRows((s) => lib.gridLinesPanel(s, () => ({ a: [1] }))),
-    ...arg("run", (v) => lib.gridLinesPanel([slider], v), typed([null, 5])),
+  precomputed: [
+    ...sliderRows((s) => lib.precomputed(s, () => ({ a: [1] }))),
+    ...arg("run", (v) => lib.precomputed([slider], v), typed([null, 5])),
   ],
-  gridSurfacePanel: sliderRows((s) => lib.gridSurfacePanel(bowl, s, () => [])),
 };
 
 // The step of every optimizer, added to its factory's rows.

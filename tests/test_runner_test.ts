@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseDenoTestSummary, totalLine } from "../tools/test.ts";
+import { largestFirst, parseDenoTestSummary, totalLine } from "../tools/test.ts";
 
 Deno.test("parseDenoTestSummary", async (t) => {
   await t.step("reads a passing summary, steps and timing in parentheses", () => {
@@ -63,4 +63,15 @@ Deno.test("totalLine sums every step", async (t) => {
   await t.step("the line has the plain form CI reads", () => {
     assert.match(totalLine([step(3, 1, 1)]), /^\d+ passed, \d+ failed(, \d+ skipped)?$/);
   });
+});
+
+Deno.test("largestFirst orders the lessons for two workers, costliest first", () => {
+  const order = largestFirst([
+    { item: "a", cost: 10 },
+    { item: "b", cost: 40 },
+    { item: "c", cost: 10 },
+    { item: "d", cost: 25 },
+  ]);
+  assert.deepEqual(order, ["b", "d", "a", "c"], "ties keep their order");
+  assert.deepEqual(largestFirst([]), []);
 });

@@ -879,6 +879,7 @@ Deno.test("step refuses a state made by another optimizer", async (t) => {
 });
 
 Deno.test("step refuses a tampered state before it touches anything", async (t) => {
+  let buffers = 0;
   for (const [name, make] of OPTIMIZERS) {
     await t.step(name, () => {
       const opt = make();
@@ -930,6 +931,34 @@ Deno.test("step refuses a tampered state before it touches anything", async (t) 
         (state as { scratch: unknown }).scratch = scratch;
         assert.deepEqual(w, wBefore, `${name}: params changed with a replaced scratch`);
       }
+      // Every buffer init() made (one entry per parameter) must still be one: a shorter array,
+      // a plain array or none is refused before anything is touched.
+      state.inner.forEach((inner, k) => {
+        if (inner === null || typeof inner !== "object") return;
+        const fields = inner as Record<string, unknown>;
+        for (const key of Object.keys(fields)) {
+          const buffer = fields[key];
+          if (!(buffer instanceof Float64Array) || buffer.length !== w.length) continue;
+          buffers++;
+          const replacements: [unknown, string][] = [
+            [new Float64Array(2), "a Float64Array of length 2"],
+            [[1, 2, 3], "an array of length 3"],
+            [null, "null"],
+          ];
+          for (const [v, got] of replacements) {
+            fields[key] = v;
+            rejects(() => opt.step(w, g, state), TypeError, [
+              `\`state.inner[${k}].${key}\``,
+              opt.transforms[k].name,
+              "Float64Array of length 3",
+              `got ${got}`,
+            ], `${name}: replaced ${key}`);
+          }
+          fields[key] = buffer;
+          assert.deepEqual(w, wBefore, `${name}: params changed with a replaced ${key}`);
+          assert.deepEqual(state, stateBefore, `${name}: a refused buffer changed the state`);
+        }
+      });
       Object.freeze(state);
       rejects(() => opt.step(w, g, state), TypeError, ["`state`", "writable", "frozen"], name);
       assert.deepEqual(w, wBefore, `${name}: params changed with a frozen state`);
@@ -940,6 +969,7 @@ Deno.test("step refuses a tampered state before it touches anything", async (t) 
       assert.equal(copy.count, 2);
     });
   }
+  assert.ok(buffers >= OPTIMIZERS.length, `only ${buffers} buffers were tampered with`);
 });
 
 Deno.test("learningRateAt refuses a bad rate or step index", () => {

@@ -6,8 +6,10 @@ idle. nbclient stops listening for a cell at that idle message, so such lines we
 executed notebooks at random (seen here on roughly one run in three). JupyterLab shows them,
 because it keeps listening.
 
-This preprocessor listens on for `late_output_grace` seconds after each cell goes idle and adds
-whatever arrives for that cell. Use it from nbconvert in place of `--execute`:
+This preprocessor keeps listening too, without waiting: while the next cell runs, output whose
+parent is an earlier cell (a stream, a display or its update) is added to that cell. After the last cell, and after a
+cell that failed (where execution stops), it listens on for `late_output_grace` seconds for what
+is still on its way. Use it from nbconvert in place of `--execute`:
 
     PYTHONPATH=tools jupyter nbconvert --to notebook \\
         --Exporter.preprocessors='["deno_execute.DenoExecutePreprocessor"]' \\
@@ -20,10 +22,21 @@ Every `--ExecutePreprocessor.*` option (timeout, allow_errors, ...) works under 
 import asyncio
 from queue import Empty
 
-from nbclient.exceptions import CellExecutionComplete
+from nbclient.exceptions import CellExecutionComplete, CellExecutionError
 from nbclient.util import ensure_async
 from nbconvert.preprocessors import ExecutePreprocessor
 from traitlets import Float
+
+
+# what a kernel may still publish for a cell after reporting it idle
+LATE_OUTPUT = {
+    "stream",
+    "display_data",
+    "execute_result",
+    "update_display_data",
+    "clear_output",
+    "error",
+}
 
 
 class DenoExecutePreprocessor(ExecutePreprocessor):
@@ -32,11 +45,63 @@ class DenoExecutePreprocessor(ExecutePreprocessor):
     late_output_grace = Float(
         0.15,
         config=True,
-        help="Seconds to keep listening for a cell's output after the kernel reports it idle.",
+        help="Seconds to keep listening for the cells' output after the last cell (or a failed "
+        "one) went idle.",
     )
 
+    def _finished_cells(self):
+        # msg_id -> (cell, cell_index) of every cell that has gone idle
+        if not hasattr(self, "_deno_finished"):
+            self._deno_finished = {}
+        return self._deno_finished
+
+    def _take_late(self, msg):
+        """Adds `msg` to the finished cell it belongs to, if it is output that cell sent late."""
+        parent = msg["parent_header"].get("msg_id")
+        owner = self._finished_cells().get(parent)
+        if owner is None or msg["msg_type"] not in LATE_OUTPUT:
+            return
+        cell, cell_index = owner
+        if not hasattr(self, "_deno_clear_pending"):
+            self._deno_clear_pending = set()
+        if msg["msg_type"] == "clear_output" and msg["content"].get("wait"):
+            # clear the owner's outputs at its next output, as nbclient does for the running cell
+            # (its own flag belongs to the running cell)
+            self._deno_clear_pending.add(parent)
+            return
+        if parent in self._deno_clear_pending and msg["msg_type"] != "clear_output":
+            self._deno_clear_pending.discard(parent)
+            cell.outputs[:] = []
+            self.clear_display_id_mapping(cell_index)
+        try:
+            self.process_message(msg, cell, cell_index)
+        except CellExecutionComplete:
+            pass
+
     async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
-        await super()._async_poll_output_msg(parent_msg_id, cell, cell_index)
+        assert self.kc is not None
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            if msg["parent_header"].get("msg_id") != parent_msg_id:
+                self._take_late(msg)
+                continue
+            try:
+                self.process_message(msg, cell, cell_index)
+            except CellExecutionComplete:
+                self._finished_cells()[parent_msg_id] = (cell, cell_index)
+                if cell_index == self._last_code_cell():
+                    await self._drain_late()
+                return
+
+    def _last_code_cell(self):
+        last = -1
+        for i, c in enumerate(self.nb.cells):
+            skipped = self.skip_cells_with_tag in c.metadata.get("tags", [])
+            if c.cell_type == "code" and c.source.strip() and not skipped:
+                last = i
+        return last
+
+    async def _drain_late(self):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.late_output_grace
         while True:
@@ -47,9 +112,12 @@ class DenoExecutePreprocessor(ExecutePreprocessor):
                 msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=remaining))
             except Empty:
                 return
-            if msg["parent_header"].get("msg_id") != parent_msg_id:
-                continue
-            try:
-                self.process_message(msg, cell, cell_index)
-            except CellExecutionComplete:
-                pass
+            self._take_late(msg)
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        except CellExecutionError:
+            # execution stops here: collect what this and earlier cells still send
+            await self._drain_late()
+            raise

@@ -7,18 +7,29 @@
  * 2. `deno lint`
  * 3. `deno check` of lib/, tests/, tools/ (and bench/ when present)
  * 4. `deno doc --lint lib/mod.ts`
- * 5. one `deno test --frozen -A --doc` over tests/ and the JSDoc examples in lib/ (the notebooks
- *    run through tests/notebooks_test.ts; each notebook is executed once for the whole step and
- *    shared with the build and browser tests, see tools/executed.ts)
+ * 5. one `deno test --frozen -A --doc --parallel` over tests/ and the JSDoc examples in lib/ (the
+ *    notebooks run through tests/notebooks_test.ts; each notebook is executed once for the whole
+ *    step and shared with the exercise, build and browser tests, see tools/executed.ts)
  *
  * and ends with one line, `N passed, N failed`, counting each of steps 1–4 as one test plus the
  * tests `deno test` reported. Arguments are passed on to `deno test` (e.g. `--filter adam`).
  * Exits non-zero when anything failed.
  *
+ * From the start, while steps 1–5 run, every lesson is executed into step 5's fresh cache folder,
+ * two at a time (one per core), largest notebook first ({@link executeLessons}). The notebook,
+ * exercise and JupyterLab tests each walk every lesson in the same order; left to themselves they
+ * would wait on one lesson's execution after another with one core idle. A test reaching a lesson
+ * still running waits for that run (tools/executed.ts locks it); one reaching a lesson not yet
+ * started runs it itself, once. Whether a lesson passed is still decided by the tests, which read
+ * these runs (a failed run is not cached, so the tests run it again and report its error); the
+ * summary shows how many lessons ran ahead and how long it took.
+ * With arguments for `deno test` (a `--filter`), nothing is executed ahead.
+ *
  * @module
  */
 
-import { CACHE_ENV } from "./executed.ts";
+import { CACHE_ENV, executedNotebook } from "./executed.ts";
+import { listNotebooks } from "./notebook.ts";
 
 /** The counts on `deno test`'s closing line. */
 export interface DenoTestSummary {
@@ -147,23 +158,79 @@ async function checkStep(name: string, args: string[]): Promise<StepResult> {
   };
 }
 
-async function testStep(extra: string[]): Promise<StepResult> {
+/** What {@link executeLessons} did. */
+export interface LessonsRun {
+  /** Lessons executed. */
+  executed: number;
+  /** Of those, the runs that failed (left for the tests to run again and report). */
+  failed: string[];
+  /** Wall-clock seconds. */
+  seconds: number;
+}
+
+/**
+ * Orders work for `workers` parallel workers that take the next item when free: largest first
+ * (the longest-processing-time rule), so the last item started is a small one and no worker
+ * waits long on the other at the end.
+ *
+ * @param items The items, with their expected cost (any unit; e.g. file size).
+ * @returns The items, costliest first; ties keep their order.
+ */
+export function largestFirst<T>(items: { item: T; cost: number }[]): T[] {
+  return items.map((x, i) => ({ ...x, i }))
+    .sort((a, b) => b.cost - a.cost || a.i - b.i)
+    .map((x) => x.item);
+}
+
+/**
+ * Executes every lesson in `dir` into `cacheDir` (tools/executed.ts, with the default variant:
+ * the exercise proofs), `workers` at a time, largest notebook first.
+ *
+ * @param dir The lessons' folder.
+ * @param cacheDir The test run's cache folder.
+ * @param workers How many lessons run at once.
+ */
+export async function executeLessons(
+  dir: string,
+  cacheDir: string,
+  workers: number,
+): Promise<LessonsRun> {
+  const started = performance.now();
+  const paths = await listNotebooks(dir);
+  const sized = await Promise.all(
+    paths.map(async (item) => ({ item, cost: (await Deno.stat(item)).size })),
+  );
+  const queue = largestFirst(sized);
+  const failed: string[] = [];
+  const worker = async () => {
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      const result = await executedNotebook(path, { cacheDir });
+      if (!result.ok) failed.push(path.slice(path.lastIndexOf("/") + 1));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
+  return { executed: paths.length, failed, seconds: (performance.now() - started) / 1000 };
+}
+
+async function testStep(
+  extra: string[],
+  cache: string,
+  lessons: Promise<LessonsRun> | null,
+): Promise<StepResult> {
   // --parallel: one test module per CPU at a time; notebooks that two modules need at once run
   // once (tools/executed.ts locks them)
   const args = ["test", "--frozen", "-A", "--doc", "--parallel", ...extra, "tests/", "lib/"];
   say(`\n━━ test: deno ${args.join(" ")}`);
   const started = performance.now();
-  // one folder of executed notebooks for this run: the notebook, build and browser tests share
-  // each lesson's one execution (tools/executed.ts), and nothing comes from an earlier run
-  const cache = await Deno.makeTempDir({ prefix: "bg-executed-" });
-  let code: number, output: string;
-  try {
-    ({ code, output } = await run(args, { [CACHE_ENV]: cache }));
-  } finally {
-    await Deno.remove(cache, { recursive: true });
-  }
+  // the lessons still running ahead finish under their locks; a test needing one waits for it
+  const { code, output } = await run(args, { [CACHE_ENV]: cache });
+  const ran = await lessons;
   const seconds = (performance.now() - started) / 1000;
   const summary = parseDenoTestSummary(output);
+  const ahead = ran
+    ? `${ran.executed} lessons executed ahead in ${ran.seconds.toFixed(1)} s` +
+      (ran.failed.length ? `, failed: ${ran.failed.join(", ")}` : "")
+    : undefined;
   if (summary === null) {
     return {
       name: "test",
@@ -182,9 +249,7 @@ async function testStep(extra: string[]): Promise<StepResult> {
     failed: summary.failed + extraFailure,
     skipped: summary.ignored,
     seconds,
-    note: extraFailure
-      ? `deno test exited with code ${code} after reporting no failure`
-      : undefined,
+    note: extraFailure ? `deno test exited with code ${code} after reporting no failure` : ahead,
   };
 }
 
@@ -194,13 +259,30 @@ async function main(extra: string[]): Promise<number> {
   const checked = ["lib/", "tests/", "tools/"];
   if (await exists("bench")) checked.push("bench/");
   const steps: StepResult[] = [];
-  // notebooks are compared with `deno fmt`'s output in tests/notebooks_test.ts instead: Deno 2.9's
-  // `deno fmt --check` flags notebook cells without a trailing newline that `deno fmt` keeps as is
-  steps.push(await checkStep("fmt", ["fmt", "--check", "--ignore=**/*.ipynb"]));
-  steps.push(await checkStep("lint", ["lint"]));
-  steps.push(await checkStep("check", ["check", "--frozen", ...checked]));
-  steps.push(await checkStep("doc-lint", ["doc", "--lint", "lib/mod.ts"]));
-  steps.push(await testStep(extra));
+  // one folder of executed notebooks for this run: the notebook, exercise, build and browser
+  // tests share each lesson's one execution (tools/executed.ts), and nothing comes from an
+  // earlier run
+  const cache = await Deno.makeTempDir({ prefix: "bg-executed-" });
+  let lessons: Promise<LessonsRun> | null = null;
+  try {
+    // the lessons start executing now, two at a time, while the checks below and then the
+    // tests run (see the module documentation); with a --filter, only what the tests need runs
+    lessons = extra.length === 0
+      ? executeLessons("notebooks", cache, Math.min(2, navigator.hardwareConcurrency || 1))
+        .catch((err): LessonsRun => ({ executed: 0, failed: [String(err)], seconds: 0 }))
+      : null;
+    // notebooks are compared with `deno fmt`'s output in tests/notebooks_test.ts instead: Deno
+    // 2.9's `deno fmt --check` flags notebook cells without a trailing newline that `deno fmt`
+    // keeps as is
+    steps.push(await checkStep("fmt", ["fmt", "--check", "--ignore=**/*.ipynb"]));
+    steps.push(await checkStep("lint", ["lint"]));
+    steps.push(await checkStep("check", ["check", "--frozen", ...checked]));
+    steps.push(await checkStep("doc-lint", ["doc", "--lint", "lib/mod.ts"]));
+    steps.push(await testStep(extra, cache, lessons));
+  } finally {
+    await lessons;
+    await Deno.remove(cache, { recursive: true });
+  }
 
   say("\n━━ summary");
   for (const s of steps) {

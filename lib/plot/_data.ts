@@ -300,3 +300,18 @@ export function equalScaleHeight(
   const aspect = xDomain && yDomain ? (yDomain[1] - yDomain[0]) / (xDomain[1] - xDomain[0]) : 0;
   return Math.round(Math.min(max, Math.max(150, width * aspect)));
 }
+
+/** Checks an optional [min, max] option: finite, min < max. */
+export function domainOption(name: string, value: unknown): [number, number] | undefined {
+  if (value === undefined) return undefined;
+  if (
+    !Array.isArray(value) || value.length !== 2 || !value.every((v) => Number.isFinite(v)) ||
+    !(value[0] < value[1])
+  ) {
+    const shown = Array.isArray(value) && value.length <= 4
+      ? `[${value.map((v) => show(v)).join(", ")}]`
+      : show(value);
+    throw new RangeError(`\`${name}\` must be [min, max] with finite min < max, got ${shown}`);
+  }
+  return [value[0], value[1]];
+}

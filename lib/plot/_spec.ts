@@ -25,22 +25,46 @@ export function seriesColor(names: readonly string[], legend: boolean): Record<s
   };
 }
 
-/** The quantitative x and y channels of a line chart, on linear (not from zero) or log scales. */
+/**
+ * The quantitative x and y channels of a line chart, on linear (not from zero)
+ * or log scales; a given domain is kept exactly (no rounding), so that the
+ * axes stay put while an explorable's sliders move.
+ */
 export function lineAxes(
-  p: { xLabel: string; yLabel: string; xScale: ScaleType; yScale: ScaleType },
+  p: {
+    xLabel: string;
+    yLabel: string;
+    xScale: ScaleType;
+    yScale: ScaleType;
+    xDomain?: readonly [number, number];
+    yDomain?: readonly [number, number];
+  },
 ): { x: Record<string, unknown>; y: Record<string, unknown> } {
+  const scale = (
+    type: ScaleType,
+    domain: readonly [number, number] | undefined,
+    nice: boolean,
+  ) => ({
+    type,
+    ...(type === "linear" ? { zero: false } : {}),
+    ...(domain !== undefined
+      ? { domain, nice: false }
+      : type === "linear" && !nice
+      ? { nice: false }
+      : {}),
+  });
   return {
     x: {
       field: "x",
       type: "quantitative",
       title: p.xLabel,
-      scale: p.xScale === "log" ? { type: "log" } : { type: "linear", zero: false, nice: false },
+      scale: scale(p.xScale, p.xDomain, false),
     },
     y: {
       field: "y",
       type: "quantitative",
       title: p.yLabel,
-      scale: p.yScale === "log" ? { type: "log" } : { type: "linear", zero: false },
+      scale: scale(p.yScale, p.yDomain, true),
     },
   };
 }

@@ -20,8 +20,8 @@ export interface ChartOptions {
   title?: string;
   /**
    * The x axis title.
-   * @default {the chart's: "step" (line charts, small multiples, grid lines), "s" (bars),
-   *   "w₁" (surfaces), the sampled variable (closed forms)}
+   * @default {the chart's: "step" (line charts, small multiples, precomputed sources), "s" (bars),
+   *   "w₁" (surfaces), the sampled variable (line charts over a closed form)}
    */
   xLabel?: string;
   /**
@@ -36,7 +36,7 @@ export interface ChartOptions {
   width?: number;
   /**
    * Height of the plotting area (of each panel) in pixels.
-   * @default {the chart's: 240 (lines, panels), 220 (bars), 130 (small multiples),
+   * @default {the chart's: 240 (lines), 220 (bars), 130 (small multiples),
    *   the height giving both axes the same scale (surfaces)}
    */
   height?: number;

@@ -2,14 +2,15 @@
  * Explorables: figures with sliders that redraw at once, in the browser, with
  * no kernel behind them.
  *
- * An explorable is one or more *panels* (see `closedFormPanel` and
- * `gridLinesPanel` / `gridSurfacePanel`) sharing a set of {@link Slider}s.
- * Each slider becomes a Vega-Lite v5 parameter bound to a range input
- * (`bind: { input: "range" }`); the panels either evaluate closed forms per
- * point as Vega expressions, or pick the matching run out of a grid of runs
- * precomputed in the notebook. Either way the spec carries everything it
- * needs, so the figure stays live in JupyterLab 4, Notebook 7 and the course
- * site, offline.
+ * An explorable is one transformation of chart specs: each panel is the spec
+ * of a chart preset (`lineChartSpec`, `lossSurfaceSpec`) drawn from a data
+ * source that depends on sliders — a closed form evaluated per point as Vega
+ * expressions (`closedForm`), or runs precomputed in the notebook for every
+ * setting and picked by a filter on the slider values (`precomputed`).
+ * `explorable` lays the panels out, turns every slider into a Vega-Lite v5
+ * parameter bound to a range input (`bind: { input: "range" }`) and adds a
+ * settings line under the title. The spec carries everything it needs, so the
+ * figure stays live in JupyterLab 4, Notebook 7 and the course site, offline.
  *
  * The SVG in the same MIME bundle is rendered with every slider at its
  * default, and the title carries a line with those settings, so a static
@@ -22,7 +23,6 @@ import type * as vega from "vega";
 import { show } from "../_validate.ts";
 import { ROW_WIDTH } from "./theme.ts";
 import { loadVega } from "../_lazy.ts";
-import { jsonBytes } from "./_explorable.ts";
 import { checkExpression, checkSlider, checkSliders, type Slider, wholeSteps } from "./sliders.ts";
 
 export { checkSliders, type Slider, sliderValues } from "./sliders.ts";
@@ -34,20 +34,9 @@ import {
   type VegaLiteSpec,
 } from "./figure.ts";
 
-/**
- * One panel of an explorable: a Vega-Lite unit or layer spec (no `$schema`,
- * no `params`) whose expressions may use the sliders, and the sliders it uses.
- *
- * The rows a panel draws carry `series` (a string), `x`, `y` and, for paths,
- * `i` (the index along the curve); {@link explorableData} reads them back.
- * The panel builders of this library follow that convention; a hand-made
- * panel should too.
- */
-export interface ExplorablePanel {
-  /** The panel's Vega-Lite spec. */
-  readonly spec: VegaLiteSpec;
-  /** The sliders the panel's expressions use. */
-  readonly sliders: readonly Slider[];
+/** UTF-8 bytes of a value as JSON. */
+function jsonBytes(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
 }
 
 /** Options of {@link explorable}. */
@@ -133,8 +122,9 @@ function sameSlider(a: Required<Slider>, b: Required<Slider>): boolean {
  * the panels in the browser: no kernel is needed, so the figure also works
  * in the built course pages and in a notebook whose kernel has stopped.
  *
- * @param panels One panel or several, from `closedFormPanel`,
- *   `gridLinesPanel`, `gridSurfacePanel` or made by hand.
+ * @param panels One panel or several: chart specs over a data source, e.g.
+ *   `lineChartSpec(closedForm(…), …)` or
+ *   `lossSurfaceSpec(f, { trajectories: precomputed(…) })`.
  * @param options See {@link ExplorableOptions}.
  * @returns The figure, with its sliders and its size in bytes.
  * @throws {RangeError} when two panels define a slider of the same name
@@ -143,18 +133,15 @@ function sameSlider(a: Required<Slider>, b: Required<Slider>): boolean {
  *
  * @example An EMA's weights, with a slider for α
  * ```ts
- * import { closedFormPanel, explorable, explorableData, emaWeights } from "@better-gradients/lib";
+ * import { closedForm, emaWeights, explorable, explorableData, lineChartSpec } from "@better-gradients/lib";
  * import assert from "node:assert/strict";
  *
  * const alpha = { name: "alpha", label: "α", min: 0.5, max: 0.98, step: 0.02, value: 0.9 };
- * const fig = await explorable(
- *   closedFormPanel([alpha], {
- *     variable: { name: "s", from: 0, to: 19 },
- *     curves: [{ name: "weight", y: "pow(alpha, 19 - datum.s) * (1 - alpha)" }],
- *     mark: "stem",
- *   }),
- *   { title: "EMA weights" },
- * );
+ * const weights = closedForm([alpha], {
+ *   variable: { name: "s", from: 0, to: 19 },
+ *   curves: [{ name: "weight", y: "pow(alpha, 19 - datum.s) * (1 - alpha)" }],
+ * });
+ * const fig = await explorable(lineChartSpec(weights, { mark: "stem" }), { title: "EMA weights" });
  * assert.equal(fig.sliders[0].value, 0.9);
  * assert.match(fig.svg, /α = 0\.90/); // the static picture names its setting
  * const [panel] = await explorableData(fig, { alpha: 0.5 });
@@ -163,10 +150,10 @@ function sameSlider(a: Required<Slider>, b: Required<Slider>): boolean {
  * ```
  */
 export async function explorable(
-  panels: ExplorablePanel | readonly ExplorablePanel[],
+  panels: VegaLiteSpec | readonly VegaLiteSpec[],
   options: ExplorableOptions = {},
 ): Promise<ExplorableFigure> {
-  const list = Array.isArray(panels) ? panels : [panels as ExplorablePanel];
+  const list = Array.isArray(panels) ? panels : [panels as VegaLiteSpec];
   if (list.length === 0) throw new RangeError("`panels` must hold at least one panel, got none");
   const known = ["title", "caption", "description", "columns", "maxBytes"];
   if (options === null || typeof options !== "object") {
@@ -180,25 +167,35 @@ export async function explorable(
     }
   }
   const sliders: Required<Slider>[] = [];
-  list.forEach((panel, p) => {
-    if (panel === null || typeof panel !== "object" || typeof panel.spec !== "object") {
-      throw new TypeError(`\`panels[${p}]\` must be a panel { spec, sliders }, got ${show(panel)}`);
-    }
-    if ("params" in panel.spec || "$schema" in panel.spec) {
+  const bodies = list.map((panel, p) => {
+    const meta = (panel as { usermeta?: { sliders?: unknown } } | null)?.usermeta;
+    if (
+      panel === null || typeof panel !== "object" || Array.isArray(panel) ||
+      meta === null || typeof meta !== "object" || !Array.isArray(meta.sliders)
+    ) {
       throw new TypeError(
-        `\`panels[${p}].spec\` must have no \`params\` and no \`$schema\`: explorable adds them`,
+        `\`panels[${p}]\` must be a chart spec over a data source (e.g. \`lineChartSpec(closedForm(…))\`, ` +
+          `\`lossSurfaceSpec(f, { trajectories: precomputed(…) })\`), got ${show(panel)}`,
       );
     }
-    for (const s of checkSliders(`panels[${p}].sliders`, panel.sliders)) {
+    if ("params" in panel) {
+      throw new TypeError(`\`panels[${p}]\` must have no \`params\`: explorable adds them`);
+    }
+    for (const s of checkSliders(`panels[${p}] sliders`, meta.sliders)) {
       const other = sliders.find((o) => o.name === s.name);
       if (other === undefined) sliders.push(s);
       else if (!sameSlider(other, s)) {
         throw new RangeError(
-          `\`panels[${p}].sliders\` defines ${show(s.name)} differently from an earlier panel; ` +
-            `pass the same slider object to every panel that uses it`,
+          `\`panels[${p}]\` defines slider ${show(s.name)} differently from an earlier panel; ` +
+            `pass the same slider object to every source that uses it`,
         );
       }
     }
+    const { $schema: _schema, usermeta: _meta, ...body } = structuredClone(panel) as Record<
+      string,
+      unknown
+    >;
+    return { ...body, name: `p${p}` } as { name: string; width?: unknown };
   });
   const title = options.title;
   if (title !== undefined && typeof title !== "string") {
@@ -216,7 +213,7 @@ export async function explorable(
     throw new RangeError(`\`maxBytes\` must be an integer > 0, got ${show(maxBytes)}`);
   }
 
-  const named = list.map((panel, p) => ({ ...structuredClone(panel.spec), name: `p${p}` }));
+  const named = bodies;
   const perRow = columns ?? fittingColumns(named);
   const body = named.length === 1
     ? named[0]
@@ -321,14 +318,14 @@ interface SceneNode {
  *
  * @example
  * ```ts
- * import { closedFormPanel, explorable, explorableData } from "@better-gradients/lib";
+ * import { closedForm, explorable, explorableData, lineChartSpec } from "@better-gradients/lib";
  * import assert from "node:assert/strict";
  *
  * const k = { name: "k", min: 1, max: 3, step: 1, value: 2 };
- * const fig = await explorable(closedFormPanel([k], {
+ * const fig = await explorable(lineChartSpec(closedForm([k], {
  *   variable: { name: "x", from: 0, to: 4 },
  *   curves: [{ name: "power", y: "pow(datum.x, k)" }],
- * }));
+ * })));
  * assert.deepEqual((await explorableData(fig))[0].power.y, [0, 1, 4, 9, 16]);
  * assert.deepEqual((await explorableData(fig, { k: 3 }))[0].power.y, [0, 1, 8, 27, 64]);
  * ```

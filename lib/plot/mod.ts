@@ -38,8 +38,18 @@ export * from "./bars.ts";
 export * from "./small_multiples.ts";
 export { openWindow, type OpenWindowOptions, type PlotWindow, toPlotly } from "./window.ts";
 export * from "./explorable.ts";
-export * from "./explorable_closed_form.ts";
-export * from "./explorable_grid.ts";
+export {
+  closedForm,
+  type ClosedFormCurve,
+  type ClosedFormOptions,
+  type DataSource,
+  precomputed,
+  type PrecomputedOptions,
+  type RunOutput,
+  type SampledVariable,
+  sliderGrid,
+  type SliderValues,
+} from "./sources.ts";
 export {
   mathLabel,
   type Method,

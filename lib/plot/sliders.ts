@@ -23,7 +23,7 @@ export interface Slider {
   min: number;
   /** The largest value; must be `min + k·step` for a whole number k. */
   max: number;
-  /** The step between values, > 0. Grid panels run once per value. */
+  /** The step between values, > 0. A `precomputed` source runs once per value. */
   step: number;
   /** The default: where the slider starts and what the static SVG shows. On the grid. */
   value: number;
@@ -247,7 +247,7 @@ export function checkExpression(
 
 /**
  * Checks a list of sliders (at least one, unique names) and fills in their
- * defaults. Panel builders call it; so may a hand-made panel.
+ * defaults. The data sources and `explorable` call it.
  *
  * @param where The argument's name, for error messages.
  * @param sliders The sliders.

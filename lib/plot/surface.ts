@@ -21,6 +21,7 @@ import {
   widen,
 } from "./_data.ts";
 import { titleEntry } from "./_spec.ts";
+import { type DataSource, isDataSource, type SourceData, sourceData } from "./sources.ts";
 import { plotlyFigure } from "./plotly.ts";
 import { bottomLegend, PANEL_WIDTH, seriesColors } from "./theme.ts";
 import { integer } from "../_validate.ts";
@@ -34,26 +35,6 @@ import {
 
 /** A loss of two parameters, f(w₁, w₂). */
 export type Surface = (w1: number, w2: number) => number;
-
-/** Contour lines of a loss surface under a panel's curves. */
-export interface SurfaceBackground {
-  /** The loss of two parameters. */
-  f: Surface;
-  /** The range [min, max] of the first parameter shown. */
-  xDomain: readonly [number, number];
-  /** The range [min, max] of the second parameter shown. */
-  yDomain: readonly [number, number];
-  /**
-   * The contour levels, or their number (placed at quantiles of the sampled values).
-   * @default {12}
-   */
-  levels?: number | readonly number[];
-  /**
-   * Grid points per axis at which f is sampled for the contours.
-   * @default {48}
-   */
-  resolution?: number;
-}
 
 /**
  * The iterates of one optimizer run in the plane: either `points`
@@ -74,10 +55,13 @@ export interface Trajectory {
 /** Options of {@link lossSurface} and {@link lossSurfaceSpec}. */
 export interface LossSurfaceOptions extends ChartOptions, DomainOptions {
   /**
-   * The paths to draw over the surface.
+   * The paths to draw over the surface, or a data source of paths
+   * (`closedForm` with `x` and `y` per curve, or `precomputed` runs returning
+   * `[{ name, points }, …]`): the spec is then a panel for `explorable`, its
+   * contours fixed and its paths following the sliders.
    * @default {[]}
    */
-  trajectories?: readonly Trajectory[];
+  trajectories?: readonly Trajectory[] | DataSource;
   /**
    * The contour levels: their number (placed at quantiles of the sampled
    * values, so contours are spread over the picture) or the levels themselves.
@@ -86,7 +70,7 @@ export interface LossSurfaceOptions extends ChartOptions, DomainOptions {
   levels?: number | readonly number[];
   /**
    * Grid points per axis at which the surface is sampled for the contours.
-   * @default {64}
+   * @default {64; 48 over a data source}
    */
   resolution?: number;
   /**
@@ -151,6 +135,8 @@ interface Prepared {
   levels: number[];
   heat?: { grid: Grid; dx: number; dy: number };
   paths: Path[];
+  /** The paths' source, in an explorable (then `paths` is empty). */
+  source?: { source: DataSource; drawn: SourceData };
   logColor: boolean;
   title?: string;
   xLabel: string;
@@ -255,10 +241,18 @@ function prepare(f: Surface, options: LossSurfaceOptions): Prepared {
   knownKeys("lossSurface", options, KEYS);
   const digits = precisionOption(options.precision);
   const trajectories = options.trajectories ?? [];
-  if (!Array.isArray(trajectories)) {
-    throw new TypeError(`\`trajectories\` must be an array, got ${show(trajectories)}`);
+  const source = isDataSource(trajectories)
+    ? {
+      source: trajectories,
+      drawn: sourceData(trajectories, { kind: "paths", xScale: "linear", yScale: "linear" }),
+    }
+    : undefined;
+  if (!source && !Array.isArray(trajectories)) {
+    throw new TypeError(
+      `\`trajectories\` must be an array or a data source, got ${show(trajectories)}`,
+    );
   }
-  const checked = trajectories.map(checkTrajectory);
+  const checked = source ? [] : (trajectories as readonly Trajectory[]).map(checkTrajectory);
   const names = new Set<string>();
   for (const t of checked) {
     if (names.has(t.name)) {
@@ -268,14 +262,19 @@ function prepare(f: Surface, options: LossSurfaceOptions): Prepared {
   }
   const allX = checked.flatMap((t) => t.x);
   const allY = checked.flatMap((t) => t.y);
-  const xDomain = checkDomain("xDomain", options.xDomain) ??
-    (allX.length ? padded(allX) : undefined);
-  const yDomain = checkDomain("yDomain", options.yDomain) ??
-    (allY.length ? padded(allY) : undefined);
+  // Over a source, the paths at the sliders' defaults set the domains.
+  const fit = (all: number[], atDefault: [number, number] | undefined) =>
+    source ? (atDefault && widen(atDefault)) : all.length ? padded(all) : undefined;
+  const xDomain = checkDomain("xDomain", options.xDomain) ?? fit(allX, source?.drawn.defaultX);
+  const yDomain = checkDomain("yDomain", options.yDomain) ?? fit(allY, source?.drawn.defaultY);
   if (!xDomain || !yDomain) {
-    throw new RangeError("`xDomain` and `yDomain` are required when there are no trajectories");
+    throw new RangeError(
+      source
+        ? "`xDomain` and `yDomain` are needed: the default setting has no finite point"
+        : "`xDomain` and `yDomain` are required when there are no trajectories",
+    );
   }
-  const resolution = integer("resolution", options.resolution ?? 64, 3);
+  const resolution = integer("resolution", options.resolution ?? (source ? 48 : 64), 3);
   if (resolution > 400) {
     throw new RangeError(`\`resolution\` must be an integer in [3, 400], got ${resolution}`);
   }
@@ -341,7 +340,7 @@ function prepare(f: Surface, options: LossSurfaceOptions): Prepared {
   const height = pixels(
     "height",
     options.height,
-    equalScaleHeight(width, xDomain, yDomain, 600),
+    equalScaleHeight(width, xDomain, yDomain, source ? 480 : 600),
     50,
   );
   return {
@@ -350,6 +349,7 @@ function prepare(f: Surface, options: LossSurfaceOptions): Prepared {
     levels,
     heat,
     paths,
+    source,
     logColor,
     title: optionalText("title", options.title),
     xLabel: optionalText("xLabel", options.xLabel) ?? "w₁",
@@ -412,20 +412,29 @@ function specOf(p: Prepared): VegaLiteSpec {
       type: "line",
       clip: true,
       strokeWidth: p.heat ? 0.8 : 1.2,
-      ...(p.heat ? { color: "white", opacity: 0.7 } : {}),
+      ...(p.heat ? { color: "white", opacity: 0.7 } : p.source ? { opacity: 0.7 } : {}),
     },
     encoding: {
       x: { field: "x", type: "quantitative", scale: xScale, title: p.xLabel },
       y: { field: "y", type: "quantitative", scale: yScale, title: p.yLabel },
       detail: { field: "id", type: "nominal" },
       order: { field: "order", type: "quantitative" },
-      ...(p.heat
-        ? {}
-        : { color: { field: "level", type: "quantitative", title: p.zLabel, scale: colorScale } }),
+      ...(p.heat ? {} : {
+        color: {
+          field: "level",
+          type: "quantitative",
+          title: p.zLabel,
+          scale: colorScale,
+          // Beside sliders the paths' legend is the one that matters.
+          ...(p.source ? { legend: null } : {}),
+        },
+      }),
       tooltip: [{ field: "level", type: "quantitative", title: p.zLabel, format: ".4~g" }],
     },
   });
-  if (p.paths.length > 0) {
+  if (p.source) {
+    layers.push(sourcePaths(p, p.source.source, p.source.drawn, xScale, yScale));
+  } else if (p.paths.length > 0) {
     const pathRows = p.paths.flatMap((path) =>
       path.x.map((x, k) => ({ run: path.name, step: path.steps[k], x, y: path.y[k], z: path.z[k] }))
     );
@@ -477,12 +486,57 @@ function specOf(p: Prepared): VegaLiteSpec {
   }
   return {
     $schema: VEGA_LITE_SCHEMA,
+    ...(p.source ? { usermeta: { sliders: p.source.source.sliders } } : {}),
     ...titleEntry(p.title),
     width: p.width,
     height: p.height,
     layer: layers,
     resolve: { scale: { color: "independent" } },
   } as unknown as VegaLiteSpec;
+}
+
+/** The paths of a data source: rows `{ series, i, x, y }`, each a line with a dot per iterate. */
+function sourcePaths(
+  p: Prepared,
+  source: DataSource,
+  drawn: SourceData,
+  xScale: Record<string, unknown>,
+  yScale: Record<string, unknown>,
+): Record<string, unknown> {
+  const names = [...source.names];
+  const enc = {
+    x: { field: "x", type: "quantitative", scale: xScale, title: p.xLabel },
+    y: { field: "y", type: "quantitative", scale: yScale, title: p.yLabel },
+    color: {
+      field: "series",
+      type: "nominal",
+      title: null,
+      scale: { domain: names, range: seriesColors(names) },
+      legend: bottomLegend(names),
+    },
+  };
+  return {
+    data: drawn.data,
+    transform: drawn.transform,
+    layer: [
+      {
+        mark: { type: "line", clip: true, strokeWidth: 1.75 },
+        encoding: { ...enc, order: { field: "i", type: "quantitative" } },
+      },
+      {
+        mark: { type: "point", clip: true, filled: true, size: 18, opacity: 1 },
+        encoding: {
+          ...enc,
+          tooltip: [
+            { field: "series", type: "nominal", title: "run" },
+            { field: "i", type: "quantitative", title: source.index },
+            { field: "x", type: "quantitative", title: p.xLabel, format: ".4~g" },
+            { field: "y", type: "quantitative", title: p.yLabel, format: ".4~g" },
+          ],
+        },
+      },
+    ],
+  };
 }
 
 function plotlyOf(p: Prepared): PlotlyFigure {
@@ -584,6 +638,11 @@ export function lossSurfaceSpec(f: Surface, options: LossSurfaceOptions = {}): V
  * ```
  */
 export async function lossSurface(f: Surface, options: LossSurfaceOptions = {}): Promise<Figure> {
+  if (isDataSource(options?.trajectories)) {
+    throw new TypeError(
+      "`trajectories` must be paths for a static chart; a data source goes to `lossSurfaceSpec` and `explorable`",
+    );
+  }
   const p = prepare(f, options);
   return await figure(specOf(p), { description: describeSurface(p), plotly: plotlyOf(p) });
 }

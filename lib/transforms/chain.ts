@@ -13,6 +13,12 @@ interface Chained {
   readonly owner: string;
   /** Whether a block needs the whole vector at once (then the scratch holds every coordinate). */
   readonly whole: boolean;
+  /**
+   * Per block, the fields of its state that `init` made as one-entry-per-parameter buffers
+   * (Float64Arrays of the parameters' length): recorded by the first `init`, checked by every
+   * step. `null` until then.
+   */
+  buffers: (readonly string[])[] | null;
 }
 const chained = new WeakMap<readonly GradientTransformation[], Chained>();
 let chains = 0;
@@ -29,6 +35,49 @@ function chainOf(transforms: readonly GradientTransformation[]): Chained {
 /** The length of the scratch block `init` makes for `n` parameters. */
 function scratchLength(whole: boolean, n: number): number {
   return whole ? n : Math.min(n, BLOCK_SIZE);
+}
+
+/** The fields of a block state that hold one entry per parameter (Float64Arrays of length `n`). */
+function bufferFields(blockState: unknown, n: number): string[] {
+  if (typeof blockState !== "object" || blockState === null) return [];
+  return Object.keys(blockState).filter((key) => {
+    const value = (blockState as Record<string, unknown>)[key];
+    return value instanceof Float64Array && value.length === n;
+  });
+}
+
+/**
+ * Checks that every buffer `init` made in the blocks' states is still a Float64Array with one
+ * entry per parameter (a state edited by hand could hold a shorter array, or none), before a
+ * step touches anything.
+ */
+function checkBuffers(
+  transforms: readonly GradientTransformation[],
+  buffers: (readonly string[])[] | null,
+  inner: unknown[],
+  n: number,
+): void {
+  if (buffers === null) return;
+  for (let j = 0; j < buffers.length; j++) {
+    const fields = buffers[j];
+    if (fields.length === 0) continue;
+    const s = inner[j];
+    if (typeof s !== "object" || s === null) {
+      throw new TypeError(
+        `\`state.inner[${j}]\` (the state of ${transforms[j].name}) must be the object init() ` +
+          `made, with the buffers ${fields.join(", ")}, got ${show(s)}`,
+      );
+    }
+    for (const key of fields) {
+      const value = (s as Record<string, unknown>)[key];
+      if (!(value instanceof Float64Array) || value.length !== n) {
+        throw new TypeError(
+          `\`state.inner[${j}].${key}\` (a buffer of ${transforms[j].name}) must be the ` +
+            `Float64Array of length ${n} that init() made, got ${show(value)}`,
+        );
+      }
+    }
+  }
 }
 
 /** Checks that `state` is a state made by the `init` of the optimizer `owner` names. */
@@ -48,7 +97,7 @@ function checkOwner(owner: string, state: OptimizerState): void {
 /**
  * Everything a step does before touching a coordinate: checks its arguments
  * and everything of the state it relies on (its owner, its size, its count,
- * that it can be written to and has not failed), then calls every block's
+ * its blocks' buffers, that it can be written to and has not failed), then calls every block's
  * `prepare` with the step index. So a step that throws here has changed no
  * parameter, no buffer and no count. (Entries of `params` and `grads` are
  * checked inside the step's loop: see {@link rejectEntry}.)
@@ -74,7 +123,7 @@ export function beginStep(
   if (!state || typeof state.count !== "number" || !Array.isArray(state.inner)) {
     throw new TypeError(`\`state\` must come from this optimizer's init(), got ${show(state)}`);
   }
-  const { owner, whole } = chainOf(transforms);
+  const { owner, whole, buffers } = chainOf(transforms);
   checkOwner(owner, state);
   sameLength("params", params, "grads", grads);
   const inner = state.inner;
@@ -98,6 +147,7 @@ export function beginStep(
       "`state` must be writable (a step advances its count), got a frozen or sealed state",
     );
   }
+  checkBuffers(transforms, buffers, inner, params.length);
   const scratch = state.scratch;
   if (
     !(scratch instanceof Float64Array) || scratch.length !== scratchLength(whole, params.length)
@@ -352,7 +402,8 @@ export function chain(name: string, ...transforms: GradientTransformation[]): Op
   const list = [...transforms];
   const count = list.length;
   const owner = `${name} #${++chains}`;
-  chained.set(list, { owner, whole });
+  const made: Chained = { owner, whole, buffers: null };
+  chained.set(list, made);
   // The blocks that report a learning rate, found once, by what they are.
   const rated = list.flatMap((tr, j) => (typeof tr.learningRate === "function" ? [j] : []));
 
@@ -362,11 +413,14 @@ export function chain(name: string, ...transforms: GradientTransformation[]): Op
     init(params: Float64Array): OptimizerState {
       vector("params", params);
       const n = params.length;
+      const inner = list.map((tr) => tr.init(params));
+      // Each block's buffers, by name, once: a block's options fix which fields it keeps.
+      made.buffers ??= inner.map((s) => bufferFields(s, n));
       return {
         count: 0,
         size: n,
         owner,
-        inner: list.map((tr) => tr.init(params)),
+        inner,
         scratch: new Float64Array(scratchLength(whole, n)),
       };
     },
