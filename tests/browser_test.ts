@@ -223,55 +223,79 @@ Deno.test({
         }
       });
 
-      await t.step("small screens: no sideways scrolling, figures shrink to fit", async () => {
-        const { context, page, traffic } = await open("02_figures.html", {
-          width: 390,
-          height: 844,
-        });
-        try {
-          await vegaStates(page);
-          const overflow = await page.evaluate(() =>
-            document.documentElement.scrollWidth - document.documentElement.clientWidth
-          );
-          assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
-          const svg = page.locator(".cell-outputs > .output-svg svg");
-          assert.ok((await size(svg)).width <= 390);
-          // every drawn figure inside the viewport's width
-          const figures = await page.locator("main svg").evaluateAll((svgs) =>
-            svgs.map((s) => s.getBoundingClientRect())
-              .filter((box) => box.width > 0)
-              .map((box) => ({ left: box.left, right: box.right }))
-          );
-          assert.ok(figures.length >= 3, `${figures.length} figures drawn`);
-          for (const [i, f] of figures.entries()) {
-            assert.ok(
-              f.left >= 0 && f.right <= 390,
-              `figure ${i + 1} leaves the screen: ${f.right}`,
+      await t.step(
+        "small screens: no sideways scrolling, figures legible (text >= 11 px)",
+        async () => {
+          const { context, page, traffic } = await open("02_figures.html", {
+            width: 390,
+            height: 844,
+          });
+          try {
+            await vegaStates(page);
+            const overflow = await page.evaluate(() =>
+              document.documentElement.scrollWidth - document.documentElement.clientWidth
             );
+            assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+            const svg = page.locator(".cell-outputs > .output-svg svg");
+            assert.ok((await size(svg)).width <= 390);
+            // every drawn figure: its box inside the viewport's width, and its smallest text at
+            // least 11 px on screen (a figure shrinks that far at most, then scrolls in its box)
+            const figures = await page.locator(".output-svg svg, .vega-live svg.marks").evaluateAll(
+              (svgs) =>
+                svgs.map((s) => {
+                  const svg = s as SVGSVGElement;
+                  const box = svg.getBoundingClientRect();
+                  const frame = (svg.closest(".output-svg, figure.output-vega") ?? svg)
+                    .getBoundingClientRect();
+                  const drawn = svg.viewBox.baseVal?.width || svg.width.baseVal.value;
+                  const scale = box.width / drawn;
+                  const sizes = [...svg.querySelectorAll("text")]
+                    .filter((t) => (t.textContent ?? "").trim() !== "")
+                    .map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+                  return {
+                    width: box.width,
+                    left: frame.left,
+                    right: frame.right,
+                    smallest: sizes.length === 0 ? null : Math.min(...sizes),
+                  };
+                }).filter((f) => f.width > 0),
+            );
+            assert.ok(figures.length >= 3, `${figures.length} figures drawn`);
+            for (const [i, f] of figures.entries()) {
+              assert.ok(
+                f.left >= 0 && f.right <= 390,
+                `figure ${i + 1} leaves the screen: ${f.right}`,
+              );
+              assert.ok(
+                f.smallest === null || f.smallest >= 10.9,
+                `figure ${i + 1}: its smallest text is ${f.smallest?.toFixed(1)} px on a phone`,
+              );
+            }
+            assert.ok(figures.some((f) => f.smallest !== null), "no figure text was measured");
+            await screenshot(page, "site-02_figures-narrow");
+            assertClean(traffic, "02_figures.html (narrow)");
+            // display math wider than the phone scrolls in its own box, not the page
+            await page.goto(`${origin}01_math_and_code.html`);
+            await page.evaluate(() => document.fonts.ready);
+            const math = await page.locator("main .katex-display").evaluateAll((blocks) =>
+              blocks.map((b) => ({
+                overflow: getComputedStyle(b).overflowX,
+                fits: b.getBoundingClientRect().right <= document.documentElement.clientWidth,
+              }))
+            );
+            assert.ok(
+              math.length > 0 && math.every((m) => m.overflow === "auto" && m.fits),
+              `${JSON.stringify(math)}`,
+            );
+            const mathOverflow = await page.evaluate(() =>
+              document.documentElement.scrollWidth - document.documentElement.clientWidth
+            );
+            assert.ok(mathOverflow <= 0, `01_math_and_code scrolls sideways by ${mathOverflow}px`);
+          } finally {
+            await context.close();
           }
-          await screenshot(page, "site-02_figures-narrow");
-          assertClean(traffic, "02_figures.html (narrow)");
-          // display math wider than the phone scrolls in its own box, not the page
-          await page.goto(`${origin}01_math_and_code.html`);
-          await page.evaluate(() => document.fonts.ready);
-          const math = await page.locator("main .katex-display").evaluateAll((blocks) =>
-            blocks.map((b) => ({
-              overflow: getComputedStyle(b).overflowX,
-              fits: b.getBoundingClientRect().right <= document.documentElement.clientWidth,
-            }))
-          );
-          assert.ok(
-            math.length > 0 && math.every((m) => m.overflow === "auto" && m.fits),
-            `${JSON.stringify(math)}`,
-          );
-          const mathOverflow = await page.evaluate(() =>
-            document.documentElement.scrollWidth - document.documentElement.clientWidth
-          );
-          assert.ok(mathOverflow <= 0, `01_math_and_code scrolls sideways by ${mathOverflow}px`);
-        } finally {
-          await context.close();
-        }
-      });
+        },
+      );
 
       await t.step("from disk: file:// pages load only files of the site", async () => {
         const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });

@@ -22,7 +22,7 @@
 import { highlightBlock } from "./highlight.ts";
 import { escapeHtml, joinText, jsonForScript, stripAnsi } from "./html.ts";
 import type { MathRenderer } from "./math.ts";
-import { inlineSvg } from "./svg.ts";
+import { inlineSvg, legibleMinWidth } from "./svg.ts";
 
 /** One output of a code cell, as nbformat 4 stores it. */
 export interface Output {
@@ -113,6 +113,15 @@ function applyCarriageReturns(text: string): string {
   }).join("\n");
 }
 
+/**
+ * ` style="--legible: Npx"`: how narrow the figure may be drawn with its text still legible
+ * (site.css scales figures down to that width at most and scrolls the rest in their own box).
+ */
+function legibleStyle(svg: string): string {
+  const width = legibleMinWidth(svg);
+  return width === null ? "" : ` style="--legible: ${width}px"`;
+}
+
 /** The static (no-script) form of one MIME type of a bundle. */
 function renderMime(output: Output, mime: string, ctx: OutputContext): string {
   const value = output.data![mime];
@@ -132,7 +141,7 @@ function renderMime(output: Output, mime: string, ctx: OutputContext): string {
         ctx.warnings.push("an image/svg+xml output holds no <svg> element");
         return `<pre class="output-text">${escapeHtml(textOf(value))}</pre>`;
       }
-      return `<div class="output-svg">${svg}</div>`;
+      return `<div class="output-svg"${legibleStyle(svg)}>${svg}</div>`;
     }
     case "image/png":
     case "image/jpeg":
@@ -173,7 +182,10 @@ function renderVega(output: Output, mime: string, ctx: OutputContext): string {
   ctx.usesVega = true;
   const mode = mime.includes("vegalite") ? "vega-lite" : "vega";
   const id = ctx.uniqueId("vega");
-  return `<figure class="output-vega" id="${id}" data-vega-mode="${mode}">` +
+  const still = /<svg[\s\S]*<\/svg>/i.exec(fallback)?.[0];
+  return `<figure class="output-vega" id="${id}" data-vega-mode="${mode}"${
+    still === undefined ? "" : legibleStyle(still)
+  }>` +
     `<div class="vega-live"></div>` +
     `<div class="vega-fallback">${fallback}</div>` +
     `<script type="application/json" class="vega-spec">${jsonForScript(spec)}</script>` +

@@ -33,6 +33,23 @@
     figure.appendChild(note);
   }
 
+  // A drawn figure shrinks with the column only until its smallest text would be 11 px on
+  // screen; past that it scrolls in its own box (site.css reads --legible). The build sets the
+  // same from the still image; this measures the live drawing, whatever theme made it.
+  function keepLegible(figure, svg) {
+    if (!svg) return;
+    const width = Number(svg.getAttribute("width")) || (svg.viewBox && svg.viewBox.baseVal.width);
+    let smallest = Infinity;
+    for (const text of svg.querySelectorAll("text")) {
+      if (!text.textContent.trim()) continue;
+      const size = parseFloat(getComputedStyle(text).fontSize);
+      if (size > 0 && size < smallest) smallest = size;
+    }
+    if (width > 0 && smallest < Infinity) {
+      figure.style.setProperty("--legible", Math.ceil((width * 11) / smallest) + "px");
+    }
+  }
+
   function embed(figure) {
     const live = figure.querySelector(".vega-live");
     const fallback = figure.querySelector(".vega-fallback");
@@ -50,6 +67,7 @@
     figure.setAttribute("data-vega-state", "drawing");
     return globalThis.vegaEmbed(live, spec, options).then((result) => {
       figure.vegaView = result.view;
+      keepLegible(figure, live.querySelector("svg"));
       if (fallback) fallback.hidden = true;
       figure.classList.add("vega-ready");
       figure.setAttribute("data-vega-state", "ready");

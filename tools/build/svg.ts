@@ -72,3 +72,32 @@ function addViewBox(svg: string): string {
   const tag = open[0].replace(/^<svg\b/i, `<svg viewBox="0 0 ${width} ${height}"`);
   return tag + svg.slice(open[0].length);
 }
+
+/** The smallest on-screen size, in CSS pixels, to which the site lets a figure's text shrink. */
+export const LEGIBLE_TEXT_PX = 11;
+
+/**
+ * The narrowest width, in CSS pixels, at which every text of the figure stays at least
+ * {@link LEGIBLE_TEXT_PX} on screen: its width times 11 / its smallest `font-size`. A narrow
+ * column scales a figure down only this far and scrolls the rest inside the figure's own box, so
+ * that a phone shows labels a reader can read rather than a picture shrunk to fit.
+ *
+ * @param svg The `<svg>` markup (its root `width` or `viewBox` gives the drawn width).
+ * @returns The width, or `null` when the figure has no text or no known width.
+ */
+export function legibleMinWidth(svg: string): number | null {
+  const root = /<svg\b[^>]*>/i.exec(svg)?.[0];
+  if (root === undefined) return null;
+  const width = Number(
+    /\swidth\s*=\s*["']?([0-9.]+)/i.exec(root)?.[1] ??
+      /\sviewBox\s*=\s*["'][-0-9.]+[\s,]+[-0-9.]+[\s,]+([0-9.]+)/i.exec(root)?.[1],
+  );
+  if (!(width > 0)) return null;
+  let smallest = Infinity;
+  for (const m of svg.matchAll(/font-size\s*(?:=\s*["']|:\s*)([0-9.]+)(?:px)?/gi)) {
+    const size = Number(m[1]);
+    if (size > 0 && size < smallest) smallest = size;
+  }
+  if (smallest === Infinity) return null;
+  return Math.ceil((width * LEGIBLE_TEXT_PX) / smallest);
+}
