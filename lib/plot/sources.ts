@@ -382,6 +382,32 @@ function runSeries(
  * const [{ loss: shown }] = await explorableData(fig, { eta: 0.9 });
  * shown.y.forEach((y, t) => assert.ok(Math.abs(y - loss(0.9)[t]) <= 1e-3 * loss(0.9)[t]));
  * ```
+ *
+ * @example Paths of gradient descent over a loss surface, one per η
+ * ```ts
+ * import { explorable, explorableData, lossSurfaceSpec, precomputed } from "@better-gradients/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const f = (x: number, y: number) => 0.5 * (x * x + 10 * y * y);
+ * const eta = { name: "eta", label: "η", min: 0.05, max: 0.15, step: 0.05, value: 0.1 };
+ * const path = (lr: number) => {
+ *   const points: [number, number][] = [[2, 1]];
+ *   for (let t = 0; t < 20; t++) {
+ *     const [x, y] = points[t];
+ *     points.push([x - lr * x, y - lr * 10 * y]); // w ← w − η∇E(w)
+ *   }
+ *   return points;
+ * };
+ * const runs = precomputed([eta], ({ eta }) => [{ name: "gradient descent", points: path(eta) }]);
+ * const fig = await explorable(
+ *   lossSurfaceSpec(f, { xDomain: [-2.5, 2.5], yDomain: [-1.5, 1.5], trajectories: runs }),
+ * );
+ * const [{ "gradient descent": drawn }] = await explorableData(fig, { eta: 0.15 });
+ * const [x, y] = path(0.15)[20];
+ * assert.ok(Math.abs(drawn.x.at(-1)! - x) < 1e-3 && Math.abs(drawn.y.at(-1)! - y) < 1e-3);
+ * // η = 0.15 overshoots along y (|1 − 10η| = 0.5): the path alternates sides
+ * assert.ok(Math.sign(drawn.y[1]) === -Math.sign(drawn.y[0]));
+ * ```
  */
 export function precomputed(
   sliders: readonly Slider[],
