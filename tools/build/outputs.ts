@@ -182,10 +182,8 @@ function renderVega(output: Output, mime: string, ctx: OutputContext): string {
   ctx.usesVega = true;
   const mode = mime.includes("vegalite") ? "vega-lite" : "vega";
   const id = ctx.uniqueId("vega");
-  const still = /<svg[\s\S]*<\/svg>/i.exec(fallback)?.[0];
-  return `<figure class="output-vega" id="${id}" data-vega-mode="${mode}"${
-    still === undefined ? "" : legibleStyle(still)
-  }>` +
+  // (the still fallback carries its own --legible; site.js sets the live drawing's)
+  return `<figure class="output-vega" id="${id}" data-vega-mode="${mode}">` +
     `<div class="vega-live"></div>` +
     `<div class="vega-fallback">${fallback}</div>` +
     `<script type="application/json" class="vega-spec">${jsonForScript(spec)}</script>` +

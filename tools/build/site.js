@@ -35,7 +35,8 @@
 
   // A drawn figure shrinks with the column only until its smallest text would be 11 px on
   // screen; past that it scrolls in its own box (site.css reads --legible). The build sets the
-  // same from the still image; this measures the live drawing, whatever theme made it.
+  // same for still images (tools/build/svg.ts, LEGIBLE_TEXT_PX = 11); this measures the live
+  // drawing, whatever theme made it.
   function keepLegible(figure, svg) {
     if (!svg) return;
     const width = Number(svg.getAttribute("width")) || (svg.viewBox && svg.viewBox.baseVal.width);
