@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { INSTALL_HELP, type LabSituation, planLab } from "../tools/lab.ts";
-import { APT_INSTALL, hasSubcommand, listKernelspecs, PIP_INSTALL } from "../tools/jupyter.ts";
+import {
+  APT_INSTALL,
+  hasSubcommand,
+  jupyterPython,
+  listKernelspecs,
+  PIP_INSTALL,
+} from "../tools/jupyter.ts";
 
 const base: LabSituation = {
   jupyter: "/usr/bin/jupyter",
@@ -166,6 +172,24 @@ Deno.test("finding Jupyter's pieces", async (t) => {
       assert.deepEqual(Object.keys(specs), ["deno"]);
       assert.deepEqual(specs.deno.argv, ["/x/deno", "jupyter", "--kernel"]);
       assert.equal(specs.deno.resourceDir, `${dir}/data/kernels/deno`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+
+  await t.step("the Python that runs jupyter comes from the script's #! line", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "bg-jupyter-python-" });
+    try {
+      const script = async (name: string, text: string) => {
+        await Deno.writeTextFile(`${dir}/${name}`, text, { mode: 0o755 });
+        return `${dir}/${name}`;
+      };
+      const direct = await script("direct", "#!/opt/venv/bin/python3\nimport sys\n");
+      assert.deepEqual(await jupyterPython(direct), ["/opt/venv/bin/python3"]);
+      const env = await script("env", "#! /usr/bin/env  python3 \nimport sys\n");
+      assert.deepEqual(await jupyterPython(env), ["/usr/bin/env", "python3"]);
+      assert.equal(await jupyterPython(await script("plain", "echo no shebang\n")), null);
+      assert.equal(await jupyterPython(`${dir}/missing`), null);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -17,7 +17,7 @@ import {
   type Notebook,
   type NotebookResult,
 } from "../tools/notebook.ts";
-import { findJupyter, listKernelspecs } from "../tools/jupyter.ts";
+import { findJupyter, jupyterPython, listKernelspecs } from "../tools/jupyter.ts";
 import { executedNotebook } from "../tools/executed.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -149,10 +149,28 @@ Deno.test("notebook runner", async (t) => {
   await t.step("a broken or missing jupyter is a failure, not a crash", async () => {
     const broken = await runTemporary(makeNotebook(["1;"]), { jupyter: "/bin/false" });
     assert.equal(broken.ok, false);
-    assert.equal(broken.errors[0].kind, "nbconvert");
+    assert.equal(broken.errors[0].kind, "jupyter");
     const missing = await runTemporary(makeNotebook(["1;"]), { jupyter: `${root}/no/jupyter` });
     assert.equal(missing.ok, false);
     assert.match(missing.errors[0].message, /could not start .*no\/jupyter/);
+  });
+
+  await t.step("the runner script refuses a bad timeout, naming it and the value", async () => {
+    const jupyter = await findJupyter();
+    assert.ok(jupyter !== null, "Jupyter is installed");
+    const python = await jupyterPython(jupyter);
+    assert.ok(python !== null, `${jupyter} names its Python`);
+    const script = `${root}/tools/deno_execute.py`;
+    const run = await new Deno.Command(python[0], {
+      args: [...python.slice(1), script, "--timeout=0", fixture("passing.ipynb"), "/dev/null"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(run.success, false);
+    assert.match(
+      new TextDecoder().decode(run.stderr),
+      /argument --timeout: must be a whole number of seconds > 0, got '0'/,
+    );
   });
 
   await t.step("timeoutSeconds must be a finite number > 0", async () => {

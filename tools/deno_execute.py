@@ -1,30 +1,37 @@
-"""nbconvert's ExecutePreprocessor, made to keep output the Deno kernel sends late.
+"""Runs a notebook on its Jupyter kernel with nbclient, keeping the output Deno's kernel sends late.
 
-Deno's Jupyter kernel forwards a cell's stdout and stderr from a separate reader, so a
-`console.log` line can reach the IOPub channel just *after* the kernel has reported the cell
-idle. nbclient stops listening for a cell at that idle message, so such lines went missing from
-executed notebooks at random (seen here on roughly one run in three). JupyterLab shows them,
-because it keeps listening.
+    python3 tools/deno_execute.py [--timeout SECONDS] [--late-output-grace SECONDS] IN.ipynb OUT.ipynb
 
-This preprocessor keeps listening too, without waiting: while the next cell runs, output whose
-parent is an earlier cell (a stream, a display or its update) is added to that cell. After the last cell, and after a
-cell that failed (where execution stops), it listens on for `late_output_grace` seconds for what
-is still on its way. Use it from nbconvert in place of `--execute`:
+Every cell of IN runs in IN's own folder on the kernel its metadata names, as
+`jupyter nbconvert --to notebook --execute` runs it, and the executed notebook is written to OUT.
+Execution stops at the first cell that throws (a cell tagged `raises-exception` may throw), and the
+script exits non-zero with nbclient's error: `CellExecutionError` (with the cell's source and its
+error text), `CellTimeoutError`, or `NoSuchKernel`. tools/notebook.ts reads those errors.
 
-    PYTHONPATH=tools jupyter nbconvert --to notebook \\
-        --Exporter.preprocessors='["deno_execute.DenoExecutePreprocessor"]' \\
-        --DenoExecutePreprocessor.enabled=True NOTEBOOK.ipynb
+It imports nbclient and nbformat only, not nbconvert, whose application takes longer to start
+(about 1 s of CPU) than a small notebook takes to run. The Python to use is the one the `jupyter`
+command runs (tools/notebook.ts reads it from that script's first line).
 
-Every `--ExecutePreprocessor.*` option (timeout, allow_errors, ...) works under the name
-`--DenoExecutePreprocessor.*`.
+Why not nbclient's own loop: Deno's Jupyter kernel forwards a cell's stdout and stderr from a
+separate reader, so a `console.log` line can reach the IOPub channel just *after* the kernel has
+reported the cell idle. nbclient stops listening for a cell at that idle message, so such lines went
+missing from executed notebooks at random (seen here on roughly one run in three). JupyterLab shows
+them, because it keeps listening. This client keeps listening too, without waiting: while the next
+cell runs, output whose parent is an earlier cell (a stream, a display or its update) is added to
+that cell. After the last cell, and after a cell that failed (where execution stops), it listens on
+for `late_output_grace` seconds for what is still on its way.
 """
 
+import argparse
 import asyncio
+import os
+import sys
 from queue import Empty
 
+import nbformat
+from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionComplete, CellExecutionError
 from nbclient.util import ensure_async
-from nbconvert.preprocessors import ExecutePreprocessor
 from traitlets import Float
 
 
@@ -39,7 +46,7 @@ LATE_OUTPUT = {
 }
 
 
-class DenoExecutePreprocessor(ExecutePreprocessor):
+class DenoNotebookClient(NotebookClient):
     """Runs every cell, and keeps the output a kernel publishes just after a cell went idle."""
 
     late_output_grace = Float(
@@ -121,3 +128,61 @@ class DenoExecutePreprocessor(ExecutePreprocessor):
             # execution stops here: collect what this and earlier cells still send
             await self._drain_late()
             raise
+
+
+def positive_seconds(text):
+    """argparse type: a whole number of seconds > 0 (nbclient's timeout is an integer)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of seconds > 0, got {text!r}")
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number of seconds > 0, got {text!r}")
+    return value
+
+
+def grace_seconds(text):
+    """argparse type: seconds >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0, got {text!r}")
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0, got {text!r}")
+    return value
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Run a notebook's cells on its kernel and write the executed notebook."
+    )
+    parser.add_argument("notebook", help="the .ipynb file to run")
+    parser.add_argument("output", help="where to write the executed notebook")
+    parser.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=None,
+        help="seconds one cell may run (default: no limit)",
+    )
+    parser.add_argument(
+        "--late-output-grace",
+        type=grace_seconds,
+        default=0.15,
+        help="seconds to listen for late output after the last or a failing cell (default 0.15)",
+    )
+    args = parser.parse_args(argv)
+    nb = nbformat.read(args.notebook, as_version=4)
+    client = DenoNotebookClient(
+        nb,
+        timeout=args.timeout,
+        late_output_grace=args.late_output_grace,
+        # the kernel's working folder: the notebook's own, as nbconvert and JupyterLab use
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}},
+    )
+    client.execute()
+    nbformat.write(nb, args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

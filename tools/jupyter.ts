@@ -63,6 +63,35 @@ export async function findJupyter(): Promise<string | null> {
 }
 
 /**
+ * The command line of the Python that runs `jupyter`, read from the script's `#!` line (pip's and
+ * Debian's `jupyter` are Python scripts): `["/usr/bin/python3"]`, or `["/usr/bin/env", "python3"]`
+ * for an `env` line. The notebook runner starts that Python, which has nbclient, rather than the
+ * first `python3` on PATH, which may not. `null` when `jupyter` is not a script with a `#!` line.
+ *
+ * @param jupyter The `jupyter` command, as {@link findJupyter} returns it.
+ */
+export async function jupyterPython(jupyter: string): Promise<string[] | null> {
+  const path = jupyter.includes("/") ? jupyter : await which(jupyter);
+  if (path === null) return null;
+  let head: string;
+  try {
+    const file = await Deno.open(path);
+    try {
+      const bytes = new Uint8Array(512);
+      const n = await file.read(bytes);
+      head = new TextDecoder().decode(bytes.subarray(0, n ?? 0));
+    } finally {
+      file.close();
+    }
+  } catch {
+    return null;
+  }
+  const line = /^#!([^\n]*)/.exec(head)?.[1].trim();
+  if (!line) return null;
+  return line.split(/\s+/);
+}
+
+/**
  * Whether `jupyter <sub>` would run. Jupyter dispatches a subcommand to an executable
  * `jupyter-<sub>`, looked up first next to `jupyter` itself, then on PATH; so does this.
  */

@@ -11,16 +11,25 @@
  *                                                   # outputs: notebooks/05_momentum.nbconvert.ipynb
  * ```
  *
- * A notebook runs through `jupyter nbconvert --execute` with the kernel its metadata names, in the
- * notebook's own folder, so its imports resolve exactly as they do in JupyterLab. Execution stops
- * at the first failing cell, except in a cell tagged `raises-exception`, which must throw. A run counts as failed when nbconvert exits non-zero (a cell threw, a
- * cell timed out, the kernel is missing or died) or when the executed notebook still holds an
- * `error` output or a cell whose value is a rejected Promise (a forgotten `await`).
+ * A notebook runs on nbclient, the library under `jupyter nbconvert --execute`, with the kernel its
+ * metadata names, in the notebook's own folder, so its imports resolve exactly as they do in
+ * JupyterLab (`tools/deno_execute.py`, started with the Python that runs `jupyter`). Execution
+ * stops at the first failing cell, except in a cell tagged `raises-exception`, which must throw. A
+ * run counts as failed when the runner exits non-zero (a cell threw, a cell timed out, the kernel
+ * is missing or died) or when the executed notebook still holds an `error` output or a cell whose
+ * value is a rejected Promise (a forgotten `await`).
  *
  * @module
  */
 
-import { APT_INSTALL, findJupyter, PIP_INSTALL } from "./jupyter.ts";
+import {
+  APT_INSTALL,
+  findJupyter,
+  isExecutable,
+  jupyterPython,
+  PIP_INSTALL,
+  which,
+} from "./jupyter.ts";
 
 /** One output of a code cell, as nbformat 4 stores it. */
 export interface NotebookOutput {
@@ -72,13 +81,13 @@ export interface Notebook {
 /** What went wrong in a run. */
 export interface NotebookError {
   /**
-   * - `cell`: a cell threw (nbconvert stopped there);
+   * - `cell`: a cell threw (the run stopped there);
    * - `error-output`: the executed notebook holds an `error` output;
    * - `rejected-promise`: a cell's value is a rejected Promise (missing `await`);
    * - `no-exception`: a cell tagged `raises-exception` raised nothing;
    * - `timeout`: a cell ran longer than the timeout;
    * - `kernel`: the notebook's kernel is not installed;
-   * - `nbconvert`: Jupyter itself failed or is missing.
+   * - `jupyter`: Jupyter itself (nbclient, the kernel manager) failed or is missing.
    */
   kind:
     | "cell"
@@ -87,7 +96,7 @@ export interface NotebookError {
     | "no-exception"
     | "timeout"
     | "kernel"
-    | "nbconvert";
+    | "jupyter";
   /** 1-based position of the cell in the notebook, counting markdown cells; `null` if unknown. */
   cell: number | null;
   /** The error as a reader should see it: the cell's error text, or Jupyter's complaint. */
@@ -128,7 +137,7 @@ export interface NotebookResult {
 /** Options for {@link executeNotebook}. */
 export interface ExecuteOptions {
   /**
-   * Seconds one cell may run before the run fails.
+   * Seconds one cell may run before the run fails (rounded up to whole seconds, nbclient's unit).
    * @default {120}
    */
   timeoutSeconds?: number;
@@ -139,7 +148,7 @@ export interface ExecuteOptions {
   jupyter?: string;
 }
 
-/** This folder, which holds `deno_execute.py` (the execute preprocessor nbconvert imports). */
+/** This folder, which holds `deno_execute.py` (the script that runs a notebook with nbclient). */
 const TOOLS_DIR = decodeURIComponent(new URL(".", import.meta.url).pathname).replace(/\/$/, "");
 
 // deno-lint-ignore no-control-regex
@@ -198,16 +207,16 @@ function cellIndexOfSource(nb: Notebook | null, source: string): number | null {
 }
 
 /**
- * The errors an nbconvert run reported on stderr when it exited non-zero.
+ * The errors a run of `deno_execute.py` reported on stderr when it exited non-zero.
  *
  * Recognises nbclient's `CellExecutionError` (a cell threw: the message is the cell's error text),
  * `CellTimeoutError`, `NoSuchKernel`, and otherwise reports the last line Jupyter printed.
  *
- * @param stderr What nbconvert wrote to stderr.
+ * @param stderr What the run wrote to stderr.
  * @param nb The notebook that ran, used to find which cell failed; `null` if unknown.
  * @returns At least one error.
  */
-export function parseNbconvertFailure(stderr: string, nb: Notebook | null): NotebookError[] {
+export function parseRunFailure(stderr: string, nb: Notebook | null): NotebookError[] {
   const text = stripAnsi(stderr).replaceAll("\r\n", "\n");
   const cellError = text.indexOf("CellExecutionError: An error occurred while executing");
   if (cellError >= 0) {
@@ -243,9 +252,9 @@ export function parseNbconvertFailure(stderr: string, nb: Notebook | null): Note
     l !== "" && !l.includes('"deno jupyter" is unstable')
   );
   return [{
-    kind: "nbconvert",
+    kind: "jupyter",
     cell: null,
-    message: lines.at(-1) ?? "jupyter nbconvert failed without saying why",
+    message: lines.at(-1) ?? "the notebook runner failed without saying why",
   }];
 }
 
@@ -387,7 +396,7 @@ export async function listNotebooks(dir: string): Promise<string[]> {
 }
 
 /**
- * Run every cell of a notebook headlessly, as `jupyter nbconvert --execute` does, and collect what
+ * Run every cell of a notebook headlessly, as `jupyter nbconvert --execute` would, and collect what
  * went wrong.
  *
  * @param path The `.ipynb` file.
@@ -420,9 +429,27 @@ export async function executeNotebook(
   const jupyter = options.jupyter ?? await findJupyter();
   if (jupyter === null) {
     return failed([{
-      kind: "nbconvert",
+      kind: "jupyter",
       cell: null,
       message: `Jupyter is not installed. Install it with\n  ${APT_INSTALL}\nor\n  ${PIP_INSTALL}`,
+    }]);
+  }
+
+  const found = jupyter.includes("/") ? await isExecutable(jupyter) : await which(jupyter) !== null;
+  if (!found) {
+    return failed([{
+      kind: "jupyter",
+      cell: null,
+      message: `could not start ${jupyter}: there is no executable file there`,
+    }]);
+  }
+  const python = await jupyterPython(jupyter);
+  if (python === null) {
+    return failed([{
+      kind: "jupyter",
+      cell: null,
+      message: `cannot tell which Python runs ${jupyter} (it is not a script with a #! line); ` +
+        `set $JUPYTER to the jupyter script of a Python that has nbclient`,
     }]);
   }
 
@@ -430,26 +457,20 @@ export async function executeNotebook(
   try {
     let run: Deno.CommandOutput;
     try {
-      run = await new Deno.Command(jupyter, {
+      // nbclient, as `jupyter nbconvert --execute` runs it, but without starting nbconvert, and
+      // keeping the stdout/stderr that Deno's kernel publishes just after a cell went idle (see
+      // tools/deno_execute.py)
+      run = await new Deno.Command(python[0], {
         args: [
-          "nbconvert",
-          "--to",
-          "notebook",
-          // nbconvert's --execute, but keeping the stdout/stderr that Deno's kernel publishes
-          // just after a cell went idle (see tools/deno_execute.py)
-          `--Exporter.preprocessors=["deno_execute.DenoExecutePreprocessor"]`,
-          "--DenoExecutePreprocessor.enabled=True",
-          "--output-dir",
-          outDir,
-          "--output",
-          "executed",
-          `--DenoExecutePreprocessor.timeout=${timeout}`,
+          ...python.slice(1),
+          `${TOOLS_DIR}/deno_execute.py`,
+          `--timeout=${Math.ceil(timeout)}`,
           path,
+          `${outDir}/executed.ipynb`,
         ],
         env: {
           // NO_COLOR reaches the kernel: outputs and error texts come without terminal colours
           NO_COLOR: "1",
-          PYTHONPATH: [TOOLS_DIR, Deno.env.get("PYTHONPATH")].filter(Boolean).join(":"),
         },
         stdin: "null",
         stdout: "piped",
@@ -457,13 +478,13 @@ export async function executeNotebook(
       }).output();
     } catch (err) {
       return failed([{
-        kind: "nbconvert",
+        kind: "jupyter",
         cell: null,
-        message: `could not start ${jupyter}: ${err instanceof Error ? err.message : err}`,
+        message: `could not start ${python.join(" ")}: ${err instanceof Error ? err.message : err}`,
       }]);
     }
     if (!run.success) {
-      return failed(parseNbconvertFailure(new TextDecoder().decode(run.stderr), source));
+      return failed(parseRunFailure(new TextDecoder().decode(run.stderr), source));
     }
     const executed = JSON.parse(await Deno.readTextFile(`${outDir}/executed.ipynb`)) as Notebook;
     const errors = findOutputErrors(executed);
