@@ -13,9 +13,11 @@ import {
   findOutputErrors,
   formatNotebookText,
   formatResult,
+  joinText,
   listNotebooks,
   type Notebook,
   type NotebookResult,
+  startNotebookServer,
 } from "../tools/notebook.ts";
 import { findJupyter, jupyterPython, listKernelspecs } from "../tools/jupyter.ts";
 import { executedNotebook } from "../tools/executed.ts";
@@ -171,6 +173,34 @@ Deno.test("notebook runner", async (t) => {
       new TextDecoder().decode(run.stderr),
       /argument --timeout: must be a whole number of seconds > 0, got '0'/,
     );
+  });
+
+  await t.step("a notebook server gives the results a run in its own Python gives", async () => {
+    const server = await startNotebookServer();
+    try {
+      const names = ["passing.ipynb", "throws.ipynb", "raises_exception.ipynb"];
+      const run = (server: string | null) =>
+        Promise.all(names.map((name) => executeNotebook(fixture(name), { server })));
+      const [shared, own] = [await run(server.socket), await run(null)];
+      const summary = (r: NotebookResult) => ({
+        ok: r.ok,
+        errors: r.errors,
+        outputs: r.outputs.map((c) => ({
+          cell: c.cell,
+          outputs: c.outputs.map((o) => [o.output_type, joinText(o.text), o.ename ?? ""]),
+        })),
+      });
+      assert.deepEqual(shared.map(summary), own.map(summary));
+      assert.deepEqual(shared.map((r) => r.ok), [true, false, true]);
+      // a request it cannot run is answered with what is wrong with it
+      const conn = await Deno.connect({ transport: "unix", path: server.socket });
+      await conn.write(new TextEncoder().encode(JSON.stringify({ notebook: 3 }) + "\n"));
+      const answer = JSON.parse(await new Response(conn.readable).text());
+      assert.equal(answer.ok, false);
+      assert.match(answer.stderr, /`notebook` must be a file path, got 3/);
+    } finally {
+      await server.close();
+    }
   });
 
   await t.step("timeoutSeconds must be a finite number > 0", async () => {

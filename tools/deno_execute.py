@@ -8,6 +8,15 @@ Execution stops at the first cell that throws (a cell tagged `raises-exception` 
 script exits non-zero with nbclient's error: `CellExecutionError` (with the cell's source and its
 error text), `CellTimeoutError`, or `NoSuchKernel`. tools/notebook.ts reads those errors.
 
+    python3 tools/deno_execute.py --serve SOCKET
+
+runs notebooks on request instead, several at once, each on its own thread, for every connection
+to the Unix socket SOCKET: the connection sends one JSON line `{"notebook": IN, "output": OUT,
+"timeout": SECONDS or null}` and gets back one, `{"ok": true|false, "stderr": TEXT}`, where TEXT is
+what the script would have printed for the same run. It prints `ready` once it listens and stops
+when its stdin closes. `deno task test` starts one for the whole run, which saves starting Python
+and importing nbclient for each of the few dozen notebooks a test run executes.
+
 It imports nbclient and nbformat only, not nbconvert, whose application takes longer to start
 (about 1 s of CPU) than a small notebook takes to run. The Python to use is the one the `jupyter`
 command runs (tools/notebook.ts reads it from that script's first line).
@@ -26,7 +35,11 @@ import argparse
 import asyncio
 import json
 import os
+import signal
+import socketserver
 import sys
+import threading
+import traceback
 from queue import Empty
 
 import nbformat
@@ -153,12 +166,98 @@ def grace_seconds(text):
     return value
 
 
+def run(notebook, output, timeout=None, late_output_grace=0.15):
+    """Runs `notebook` and writes the executed notebook to `output`; raises what nbclient raises."""
+    nb = nbformat.read(notebook, as_version=4)
+    client = DenoNotebookClient(
+        nb,
+        timeout=timeout,
+        late_output_grace=late_output_grace,
+        # the kernel's working folder: the notebook's own, as nbconvert and JupyterLab use
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(notebook))}},
+    )
+    # a fresh event loop per run, so that runs on several threads of the server don't share one
+    asyncio.run(client.async_execute())
+    # plain JSON, as every reader of the result (tools/notebook.ts) takes it: nbformat.write would
+    # copy, re-split and indent the notebook in pure Python, about 1 s for a lesson's 3 MB of figures
+    with open(output, "w", encoding="utf-8") as out:
+        json.dump(nb, out, ensure_ascii=False)
+
+
+def request_error(request):
+    """What is wrong with a server request, or None."""
+    if not isinstance(request, dict):
+        return f"a request must be a JSON object, got {type(request).__name__}"
+    for key in ("notebook", "output"):
+        if not isinstance(request.get(key), str) or request[key] == "":
+            return f"`{key}` must be a file path, got {request.get(key)!r}"
+    timeout = request.get("timeout")
+    if timeout is not None and (type(timeout) is not int or timeout <= 0):
+        return f"`timeout` must be a whole number of seconds > 0 or null, got {timeout!r}"
+    grace = request.get("late_output_grace", 0.15)
+    if type(grace) not in (int, float) or not grace >= 0:
+        return f"`late_output_grace` must be a number of seconds >= 0, got {grace!r}"
+    unknown = sorted(set(request) - {"notebook", "output", "timeout", "late_output_grace"})
+    if unknown:
+        return f"unknown request fields: {', '.join(unknown)}"
+    return None
+
+
+class RunHandler(socketserver.StreamRequestHandler):
+    """One connection, one run: a JSON request line in, a JSON answer line out."""
+
+    def handle(self):
+        try:
+            request = json.loads(self.rfile.readline())
+            problem = request_error(request)
+            if problem is not None:
+                answer = {"ok": False, "stderr": f"deno_execute.py --serve: {problem}"}
+            else:
+                run(
+                    request["notebook"],
+                    request["output"],
+                    request.get("timeout"),
+                    request.get("late_output_grace", 0.15),
+                )
+                answer = {"ok": True, "stderr": ""}
+        except BaseException:  # the run's error, as the script would print it
+            answer = {"ok": False, "stderr": traceback.format_exc()}
+        self.wfile.write((json.dumps(answer) + "\n").encode("utf-8"))
+
+
+class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+
+def serve(socket_path):
+    """Runs notebooks for every connection to `socket_path`, each on its own thread, until stdin
+    closes (the process that started the server went away) or a SIGTERM."""
+    server = Server(socket_path, RunHandler)
+    print("ready", flush=True)
+
+    def wait_for_parent():
+        sys.stdin.read()
+        server.shutdown()
+
+    threading.Thread(target=wait_for_parent, daemon=True).start()
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        try:
+            os.unlink(socket_path)
+        except FileNotFoundError:
+            pass
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Run a notebook's cells on its kernel and write the executed notebook."
     )
-    parser.add_argument("notebook", help="the .ipynb file to run")
-    parser.add_argument("output", help="where to write the executed notebook")
+    parser.add_argument("notebook", nargs="?", help="the .ipynb file to run")
+    parser.add_argument("output", nargs="?", help="where to write the executed notebook")
     parser.add_argument(
         "--timeout",
         type=positive_seconds,
@@ -171,20 +270,20 @@ def main(argv=None):
         default=0.15,
         help="seconds to listen for late output after the last or a failing cell (default 0.15)",
     )
-    args = parser.parse_args(argv)
-    nb = nbformat.read(args.notebook, as_version=4)
-    client = DenoNotebookClient(
-        nb,
-        timeout=args.timeout,
-        late_output_grace=args.late_output_grace,
-        # the kernel's working folder: the notebook's own, as nbconvert and JupyterLab use
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}},
+    parser.add_argument(
+        "--serve",
+        metavar="SOCKET",
+        help="instead, run notebooks on request at this Unix socket (one JSON line per "
+        "connection) until stdin closes",
     )
-    client.execute()
-    # plain JSON, as every reader of the result (tools/notebook.ts) takes it: nbformat.write would
-    # copy, re-split and indent the notebook in pure Python, about 1 s for a lesson's 3 MB of figures
-    with open(args.output, "w", encoding="utf-8") as out:
-        json.dump(nb, out, ensure_ascii=False)
+    args = parser.parse_args(argv)
+    if args.serve is not None:
+        if args.notebook is not None:
+            parser.error("--serve takes no NOTEBOOK or OUTPUT")
+        return serve(args.serve)
+    if args.notebook is None or args.output is None:
+        parser.error("NOTEBOOK and OUTPUT are required (or --serve SOCKET)")
+    run(args.notebook, args.output, args.timeout, args.late_output_grace)
     return 0
 
 

@@ -146,6 +146,12 @@ export interface ExecuteOptions {
    * then PATH.
    */
   jupyter?: string;
+  /**
+   * The socket of a notebook server ({@link startNotebookServer}) to run on, or `null` for a
+   * Python of the run's own. When omitted: the server {@link SERVER_ENV} names, if any, unless
+   * `jupyter` is given.
+   */
+  server?: string | null;
 }
 
 /** This folder, which holds `deno_execute.py` (the script that runs a notebook with nbclient). */
@@ -426,67 +432,38 @@ export async function executeNotebook(
     executed: null,
   });
 
-  const jupyter = options.jupyter ?? await findJupyter();
-  if (jupyter === null) {
-    return failed([{
-      kind: "jupyter",
-      cell: null,
-      message: `Jupyter is not installed. Install it with\n  ${APT_INSTALL}\nor\n  ${PIP_INSTALL}`,
-    }]);
-  }
-
-  const found = jupyter.includes("/") ? await isExecutable(jupyter) : await which(jupyter) !== null;
-  if (!found) {
-    return failed([{
-      kind: "jupyter",
-      cell: null,
-      message: `could not start ${jupyter}: there is no executable file there`,
-    }]);
-  }
-  const python = await jupyterPython(jupyter);
-  if (python === null) {
-    return failed([{
-      kind: "jupyter",
-      cell: null,
-      message: `cannot tell which Python runs ${jupyter} (it is not a script with a #! line); ` +
-        `set $JUPYTER to the jupyter script of a Python that has nbclient`,
-    }]);
+  const server = options.server !== undefined
+    ? options.server
+    : options.jupyter === undefined
+    ? Deno.env.get(SERVER_ENV)
+    : undefined;
+  let python: string[] = [];
+  if (!server) {
+    const found = await runnerPython(options.jupyter);
+    if ("error" in found) return failed([found.error]);
+    python = found.python;
   }
 
   const outDir = await Deno.makeTempDir({ prefix: "bg-notebook-" });
   try {
-    let run: Deno.CommandOutput;
+    const output = `${outDir}/executed.ipynb`;
+    const request = { notebook: path, output, timeout: Math.ceil(timeout) };
+    let run: { ok: boolean; stderr: string };
     try {
       // nbclient, as `jupyter nbconvert --execute` runs it, but without starting nbconvert, and
       // keeping the stdout/stderr that Deno's kernel publishes just after a cell went idle (see
-      // tools/deno_execute.py)
-      run = await new Deno.Command(python[0], {
-        args: [
-          ...python.slice(1),
-          `${TOOLS_DIR}/deno_execute.py`,
-          `--timeout=${Math.ceil(timeout)}`,
-          path,
-          `${outDir}/executed.ipynb`,
-        ],
-        env: {
-          // NO_COLOR reaches the kernel: outputs and error texts come without terminal colours
-          NO_COLOR: "1",
-        },
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      // tools/deno_execute.py): on the test run's server, or in a Python of its own
+      run = server ? await askServer(server, request) : await runScript(python, request);
     } catch (err) {
+      const what = server ? `reach the notebook server at ${server}` : `start ${python.join(" ")}`;
       return failed([{
         kind: "jupyter",
         cell: null,
-        message: `could not start ${python.join(" ")}: ${err instanceof Error ? err.message : err}`,
+        message: `could not ${what}: ${err instanceof Error ? err.message : err}`,
       }]);
     }
-    if (!run.success) {
-      return failed(parseRunFailure(new TextDecoder().decode(run.stderr), source));
-    }
-    const executed = JSON.parse(await Deno.readTextFile(`${outDir}/executed.ipynb`)) as Notebook;
+    if (!run.ok) return failed(parseRunFailure(run.stderr, source));
+    const executed = JSON.parse(await Deno.readTextFile(output)) as Notebook;
     const errors = findOutputErrors(executed);
     const outputs: CellOutputs[] = [];
     executed.cells.forEach((cell, i) => {
@@ -498,6 +475,150 @@ export async function executeNotebook(
   } finally {
     await Deno.remove(outDir, { recursive: true });
   }
+}
+
+/** One run, as `deno_execute.py` takes it on its command line or as a server request. */
+interface RunRequest {
+  notebook: string;
+  output: string;
+  timeout: number;
+}
+
+/** The Python that runs `jupyter` (given, or found), or why there is none. */
+async function runnerPython(
+  given: string | undefined,
+): Promise<{ python: string[] } | { error: NotebookError }> {
+  const jupyter = given ?? await findJupyter();
+  const error = (message: string) => ({ error: { kind: "jupyter" as const, cell: null, message } });
+  if (jupyter === null) {
+    return error(
+      `Jupyter is not installed. Install it with\n  ${APT_INSTALL}\nor\n  ${PIP_INSTALL}`,
+    );
+  }
+  const found = jupyter.includes("/") ? await isExecutable(jupyter) : await which(jupyter) !== null;
+  if (!found) return error(`could not start ${jupyter}: there is no executable file there`);
+  const python = await jupyterPython(jupyter);
+  if (python === null) {
+    return error(
+      `cannot tell which Python runs ${jupyter} (it is not a script with a #! line); ` +
+        `set $JUPYTER to the jupyter script of a Python that has nbclient`,
+    );
+  }
+  return { python };
+}
+
+async function runScript(python: string[], request: RunRequest) {
+  const run = await new Deno.Command(python[0], {
+    args: [
+      ...python.slice(1),
+      `${TOOLS_DIR}/deno_execute.py`,
+      `--timeout=${request.timeout}`,
+      request.notebook,
+      request.output,
+    ],
+    // NO_COLOR reaches the kernel: outputs and error texts come without terminal colours
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { ok: run.success, stderr: new TextDecoder().decode(run.stderr) };
+}
+
+async function askServer(socket: string, request: RunRequest) {
+  const conn = await Deno.connect({ transport: "unix", path: socket });
+  try {
+    const bytes = new TextEncoder().encode(JSON.stringify(request) + "\n");
+    for (let sent = 0; sent < bytes.length;) sent += await conn.write(bytes.subarray(sent));
+  } catch (err) {
+    conn.close();
+    throw err;
+  }
+  // the server answers with one line and closes the connection (which closes `conn`)
+  const text = await new Response(conn.readable).text();
+  const answer = JSON.parse(text || "null") as { ok?: unknown; stderr?: unknown } | null;
+  if (typeof answer?.ok !== "boolean" || typeof answer.stderr !== "string") {
+    throw new Error(`the server's answer is not {ok, stderr}: ${text.slice(0, 200)}`);
+  }
+  return { ok: answer.ok, stderr: answer.stderr };
+}
+
+/**
+ * The environment variable naming the socket of a notebook server ({@link startNotebookServer})
+ * that {@link executeNotebook} sends its runs to when no `jupyter` is given. `deno task test` sets
+ * it for the whole test run.
+ */
+export const SERVER_ENV = "BG_NOTEBOOK_SERVER";
+
+/** A running `deno_execute.py --serve`. */
+export interface NotebookServer {
+  /** Its Unix socket: the value for {@link SERVER_ENV}. */
+  socket: string;
+  /** Stops the server (it finishes no run still going) and removes its socket. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one Python with nbclient that runs notebooks on request, several at once, so that a run
+ * of many notebooks starts Python and imports nbclient once instead of once per notebook (about
+ * 0.4 s of CPU each). Runs go to it when {@link SERVER_ENV} names its socket.
+ *
+ * @param options `jupyter`: whose Python to use (found as {@link executeNotebook} finds it when
+ *   omitted).
+ * @returns The server, listening.
+ * @throws When Jupyter or its Python is missing, or the server does not start; the message says
+ *   why.
+ */
+export async function startNotebookServer(
+  options: { jupyter?: string } = {},
+): Promise<NotebookServer> {
+  const found = await runnerPython(options.jupyter);
+  if ("error" in found) throw new Error(found.error.message);
+  const dir = await Deno.makeTempDir({ prefix: "bg-nbserver-" });
+  const socket = `${dir}/runs.sock`;
+  const child = new Deno.Command(found.python[0], {
+    args: [...found.python.slice(1), `${TOOLS_DIR}/deno_execute.py`, "--serve", socket],
+    env: { NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // what the server and its kernels print (kernel warnings, nbclient's log): kept, and shown
+  // only if the server fails to start
+  let log = "";
+  const logged = (async () => {
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      log = (log + chunk).slice(-20_000);
+    }
+  })();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const first = await lines.read();
+  await lines.cancel();
+  if (first.value?.trim() !== "ready") {
+    try {
+      child.kill();
+    } catch {
+      // already gone
+    }
+    await child.status;
+    await logged;
+    await Deno.remove(dir, { recursive: true });
+    throw new Error(`the notebook server did not start:\n${log.trim()}`);
+  }
+  return {
+    socket,
+    async close() {
+      await child.stdin.close();
+      const timer = setTimeout(() => child.kill(), 10_000);
+      try {
+        await child.status;
+      } finally {
+        clearTimeout(timer);
+      }
+      await logged;
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
 }
 
 /** A few lines telling a person how a run went, errors included. */

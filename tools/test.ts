@@ -25,11 +25,16 @@
  * summary shows how many lessons ran ahead and how long it took.
  * With arguments for `deno test` (a `--filter`), nothing is executed ahead.
  *
+ * Every notebook the run executes, ahead or in a test, goes to one notebook server started here
+ * (`tools/deno_execute.py --serve`, see `startNotebookServer` in tools/notebook.ts, named to the
+ * tests by `$BG_NOTEBOOK_SERVER`), which saves starting Python and importing nbclient per
+ * notebook. Without Jupyter the run goes on without it, and the notebook tests say what is missing.
+ *
  * @module
  */
 
 import { CACHE_ENV, executedNotebook } from "./executed.ts";
-import { listNotebooks } from "./notebook.ts";
+import { listNotebooks, type NotebookServer, SERVER_ENV, startNotebookServer } from "./notebook.ts";
 
 /** The counts on `deno test`'s closing line. */
 export interface DenoTestSummary {
@@ -264,6 +269,15 @@ async function main(extra: string[]): Promise<number> {
   // earlier run
   const cache = await Deno.makeTempDir({ prefix: "bg-executed-" });
   let lessons: Promise<LessonsRun> | null = null;
+  // one Python with nbclient runs every notebook of the run, the lessons ahead and the tests'
+  // (tools/deno_execute.py --serve): each run then skips starting Python and importing nbclient
+  let server: NotebookServer | null = null;
+  try {
+    server = await startNotebookServer();
+    Deno.env.set(SERVER_ENV, server.socket);
+  } catch (err) {
+    say(`(notebooks run without a shared server: ${err instanceof Error ? err.message : err})`);
+  }
   try {
     // the lessons start executing now, two at a time, while the checks below and then the
     // tests run (see the module documentation); with a --filter, only what the tests need runs
@@ -281,6 +295,7 @@ async function main(extra: string[]): Promise<number> {
     steps.push(await testStep(extra, cache, lessons));
   } finally {
     await lessons;
+    await server?.close();
     await Deno.remove(cache, { recursive: true });
   }
 
