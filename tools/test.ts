@@ -5,11 +5,15 @@
  *
  * 1. `deno fmt --check` (notebooks aside: tests/notebooks_test.ts checks their formatting)
  * 2. `deno lint`
- * 3. `deno check` of lib/, tests/, tools/ (and bench/ when present)
+ * 3. `deno check --doc` of lib/, tests/, tools/ (and bench/ when present): `--doc` type-checks
+ *    the JSDoc examples too (only lib/ has any)
  * 4. `deno doc --lint lib/mod.ts`
- * 5. one `deno test --frozen -A --doc --parallel` over tests/ and the JSDoc examples in lib/ (the
- *    notebooks run through tests/notebooks_test.ts; each notebook is executed once for the whole
- *    step and shared with the exercise, build and browser tests, see tools/executed.ts)
+ * 5. one `deno test --frozen -A --parallel tests/` (the notebooks run through
+ *    tests/notebooks_test.ts; each notebook is executed once for the whole step and shared with
+ *    the exercise, build and browser tests, see tools/executed.ts). The JSDoc examples of lib/ run
+ *    in tests/doc_examples_test.ts, one test each under Deno's names, all in one isolate: not
+ *    with `--doc`, which starts an isolate per example (≈0.3 s of CPU each;
+ *    `deno test --doc lib/` still runs them that way)
  *
  * and ends with one line, `N passed, N failed`, counting each of steps 1–4 as one test plus the
  * tests `deno test` reported. Arguments are passed on to `deno test` (e.g. `--filter adam`).
@@ -224,7 +228,8 @@ async function testStep(
 ): Promise<StepResult> {
   // --parallel: one test module per CPU at a time; notebooks that two modules need at once run
   // once (tools/executed.ts locks them)
-  const args = ["test", "--frozen", "-A", "--doc", "--parallel", ...extra, "tests/", "lib/"];
+  // no --doc: tests/doc_examples_test.ts runs lib/'s JSDoc examples in one isolate
+  const args = ["test", "--frozen", "-A", "--parallel", ...extra, "tests/"];
   say(`\n━━ test: deno ${args.join(" ")}`);
   const started = performance.now();
   // the lessons still running ahead finish under their locks; a test needing one waits for it
@@ -290,7 +295,7 @@ async function main(extra: string[]): Promise<number> {
     // keeps as is
     steps.push(await checkStep("fmt", ["fmt", "--check", "--ignore=**/*.ipynb"]));
     steps.push(await checkStep("lint", ["lint"]));
-    steps.push(await checkStep("check", ["check", "--frozen", ...checked]));
+    steps.push(await checkStep("check", ["check", "--frozen", "--doc", ...checked]));
     steps.push(await checkStep("doc-lint", ["doc", "--lint", "lib/mod.ts"]));
     steps.push(await testStep(extra, cache, lessons));
   } finally {
