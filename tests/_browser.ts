@@ -22,17 +22,72 @@ import {
 import { buildSite } from "../tools/build.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
+/**
+ * Features Playwright (playwright-core 1.65.1, pinned in deno.json) disables in every Chromium it
+ * launches. Chromium honours only the last `--disable-features`, so ours repeats them; {@link
+ * launch} fails, naming them, if a Playwright upgrade disables features this list lacks.
+ */
+const PLAYWRIGHT_DISABLED_FEATURES = [
+  "AvoidUnnecessaryBeforeUnloadCheckSync",
+  "DestroyProfileOnBrowserClose",
+  "HttpsUpgrades",
+  "HttpsFirstBalancedModeAutoEnable",
+  "LensOverlay",
+  "MediaRouter",
+  "PaintHolding",
+  "ThirdPartyStoragePartitioning",
+  "AvoidCorsURLLoaderRestartOnRedirect",
+  "TcpPortRandomizationWin",
+  "OptimizationHints",
+  "NetworkTimeServiceQuerying",
+  "AimEnabled",
+  "PreconnectToSearch",
+  "msForceBrowserSignIn",
+  "msEdgeUpdateLaunchServicesPreferredVersion",
+];
+/**
+ * Browser UI a headless test never shows. Every new page is a window whose omnibox popup is a
+ * WebUI page (chrome://omnibox-popup.top-chrome/) loaded into a renderer of its own: about
+ * 2 CPU seconds a page in Chromium 156, more than most pages under test cost.
+ */
+const UNSHOWN_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup"];
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
   "--no-first-run",
   "--disable-background-networking",
+  `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...UNSHOWN_FEATURES].join(",")}`,
 ];
 const LAUNCH_TIMEOUT_MS = 60_000;
 /** How long one browser action or wait may take. */
 export const STEP_TIMEOUT_MS = 30_000;
 const ARTIFACTS = decodeURIComponent(new URL("../test-artifacts/", import.meta.url).pathname);
+
+/**
+ * The features that the command lines of this process's Chromium children disable in an earlier
+ * `--disable-features` but no longer in their last, effective one.
+ */
+function featuresLostToLastSwitch(): string[] {
+  const lost = new Set<string>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    let args: string[];
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== Deno.pid) continue;
+      args = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).split("\0");
+    } catch {
+      continue; // gone meanwhile, or not ours to read
+    }
+    if (!args.includes("--remote-debugging-pipe")) continue;
+    const lists = args.filter((a) => a.startsWith("--disable-features="))
+      .map((a) => a.slice("--disable-features=".length).split(","));
+    const last = new Set(lists.at(-1));
+    for (const feature of lists.flat()) if (!last.has(feature)) lost.add(feature);
+  }
+  return [...lost];
+}
 
 /** Starts Chromium, or fails with what to install. */
 export async function launch(): Promise<Browser> {
@@ -43,11 +98,21 @@ export async function launch(): Promise<Browser> {
       `Chromium is not installed at ${CHROMIUM}; install Debian's package: apt-get install chromium`,
     );
   }
-  return await chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
     timeout: LAUNCH_TIMEOUT_MS,
   });
+  const lost = featuresLostToLastSwitch();
+  if (lost.length > 0) {
+    await browser.close();
+    throw new Error(
+      `Playwright disables Chromium features that our --disable-features switch, which replaces ` +
+        `its own, leaves on: ${lost.join(", ")}; add them to PLAYWRIGHT_DISABLED_FEATURES in ` +
+        `tests/_browser.ts`,
+    );
+  }
+  return browser;
 }
 
 /** Saves `test-artifacts/<name>.png`: the whole page for a page, the element for a locator. */

@@ -81,10 +81,13 @@ Deno.test({
           for (const [i, bundle] of bundles.entries()) {
             const label = `${name}, figure ${i + 1}`;
             const [trusted, untrusted] = await page.evaluate(async (b) => {
-              const render = (globalThis as unknown as {
+              const { renderBundle, clearRendered } = globalThis as unknown as {
                 renderBundle(b: unknown, trusted: boolean): Promise<Rendered>;
-              }).renderBundle;
-              return [await render(b, true), await render(b, false)];
+                clearRendered(): void;
+              };
+              // the figure before this one is done with: each is drawn into a page of its own
+              clearRendered();
+              return [await renderBundle(b, true), await renderBundle(b, false)];
             }, bundle);
             assert.equal(trusted.mime, VEGA_LITE_MIME, `${label}: trusted, JupyterLab picks`);
             assert.equal(untrusted.mime, VEGA_LITE_MIME, `${label}: untrusted, JupyterLab picks`);
@@ -142,6 +145,7 @@ Deno.test({
       assert.ok(total >= 20, `the lessons hold figures (found ${total})`);
       assert.deepEqual(traffic.outside, [], "the renderers ask nothing off 127.0.0.1");
       assert.deepEqual(traffic.errors, [], "and log no error");
+      // the last figure, trusted and untrusted, and its static SVG
       await screenshot(page, "jupyterlab-renderers");
       await context.close();
     } finally {

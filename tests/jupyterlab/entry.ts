@@ -8,6 +8,9 @@
  * `window.renderBundle(bundle, trusted)` renders one MIME bundle as a JupyterLab output area
  * would (the preferred MIME type for a trusted or untrusted output) into a new element of the
  * page, and answers which type was chosen and, for Vega, what the view drew.
+ * `window.clearRendered()` disposes of every renderer so far (finalizing their Vega views) and
+ * removes their elements, so that the next figure is drawn and laid out in an otherwise empty
+ * page rather than below every figure before it.
  *
  * @module
  */
@@ -47,6 +50,16 @@ export interface Rendered {
   height?: number;
 }
 
+/** The renderers of {@link renderBundle} not yet cleared, with the elements they render into. */
+const rendered: { renderer: { dispose(): void }; host: HTMLElement }[] = [];
+
+function clearRendered(): void {
+  for (const { renderer, host } of rendered.splice(0)) {
+    renderer.dispose();
+    host.remove();
+  }
+}
+
 async function renderBundle(bundle: Record<string, unknown>, trusted: boolean): Promise<Rendered> {
   const mime = registry.preferredMimeType(bundle as never, trusted ? "any" : "ensure");
   if (mime === undefined) return { mime, ok: false, error: "no renderer for the bundle" };
@@ -55,6 +68,7 @@ async function renderBundle(bundle: Record<string, unknown>, trusted: boolean): 
   host.className = "jp-OutputArea-output";
   document.body.appendChild(host);
   host.appendChild(renderer.node);
+  rendered.push({ renderer, host });
   const model = registry.createModel({ data: bundle as never, trusted });
   try {
     await renderer.renderModel(model);
@@ -72,5 +86,5 @@ async function renderBundle(bundle: Record<string, unknown>, trusted: boolean): 
   return { mime, ok: true, ...counts, width: box?.width ?? 0, height: box?.height ?? 0 };
 }
 
-(globalThis as unknown as { renderBundle: typeof renderBundle }).renderBundle = renderBundle;
+Object.assign(globalThis, { renderBundle, clearRendered });
 document.documentElement.dataset.ready = "true";
