@@ -198,6 +198,13 @@ Deno.test("notebook runner", async (t) => {
       const answer = JSON.parse(await new Response(conn.readable).text());
       assert.equal(answer.ok, false);
       assert.match(answer.stderr, /`notebook` must be a file path, got 3/);
+      // more connections at once than socketserver's default backlog (5) are all answered
+      const many = await Promise.all(Array.from({ length: 40 }, async () => {
+        const c = await Deno.connect({ transport: "unix", path: server.socket });
+        await c.write(new TextEncoder().encode(JSON.stringify({ notebook: 3 }) + "\n"));
+        return JSON.parse(await new Response(c.readable).text()).ok;
+      }));
+      assert.deepEqual(many, Array(40).fill(false));
     } finally {
       await server.close();
     }

@@ -227,6 +227,9 @@ class RunHandler(socketserver.StreamRequestHandler):
 
 class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
+    # socketserver's default backlog is 5: a burst of more connections than that (a caller's
+    # Promise.all over a few notebooks) had its connect refused with EAGAIN ("WouldBlock")
+    request_queue_size = 128
 
 
 def serve(socket_path):
