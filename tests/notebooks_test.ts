@@ -192,6 +192,15 @@ Deno.test("notebook runner", async (t) => {
       });
       assert.deepEqual(shared.map(summary), own.map(summary));
       assert.deepEqual(shared.map((r) => r.ok), [true, false, true]);
+      // a relative path is the caller's, not the server's (which runs in another folder here)
+      const here = Deno.cwd();
+      Deno.chdir(fixturesDir);
+      try {
+        const relative = await executeNotebook("passing.ipynb", { server: server.socket });
+        assert.ok(relative.ok, formatResult(relative));
+      } finally {
+        Deno.chdir(here);
+      }
       // a request it cannot run is answered with what is wrong with it
       const conn = await Deno.connect({ transport: "unix", path: server.socket });
       await conn.write(new TextEncoder().encode(JSON.stringify({ notebook: 3 }) + "\n"));

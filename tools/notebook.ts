@@ -447,7 +447,9 @@ export async function executeNotebook(
   const outDir = await Deno.makeTempDir({ prefix: "bg-notebook-" });
   try {
     const output = `${outDir}/executed.ipynb`;
-    const request = { notebook: path, output, timeout: Math.ceil(timeout) };
+    // absolute: a server resolves a relative path against its own working folder, not ours
+    const notebook = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+    const request = { notebook, output, timeout: Math.ceil(timeout) };
     let run: { ok: boolean; stderr: string };
     try {
       // nbclient, as `jupyter nbconvert --execute` runs it, but without starting nbconvert, and
