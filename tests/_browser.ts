@@ -70,6 +70,7 @@ const ARTIFACTS = decodeURIComponent(new URL("../test-artifacts/", import.meta.u
  */
 function featuresLostToLastSwitch(): string[] {
   const lost = new Set<string>();
+  let seen = 0;
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     let args: string[];
@@ -81,10 +82,15 @@ function featuresLostToLastSwitch(): string[] {
       continue; // gone meanwhile, or not ours to read
     }
     if (!args.includes("--remote-debugging-pipe")) continue;
+    seen++;
     const lists = args.filter((a) => a.startsWith("--disable-features="))
       .map((a) => a.slice("--disable-features=".length).split(","));
     const last = new Set(lists.at(-1));
     for (const feature of lists.flat()) if (!last.has(feature)) lost.add(feature);
+  }
+  // the check must see the browser it checks, or it would pass without looking
+  if (seen === 0) {
+    throw new Error("found no Chromium started by this process to check its switches");
   }
   return [...lost];
 }
@@ -103,7 +109,13 @@ export async function launch(): Promise<Browser> {
     args: CHROMIUM_ARGS,
     timeout: LAUNCH_TIMEOUT_MS,
   });
-  const lost = featuresLostToLastSwitch();
+  let lost: string[];
+  try {
+    lost = featuresLostToLastSwitch();
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
   if (lost.length > 0) {
     await browser.close();
     throw new Error(

@@ -177,7 +177,7 @@ Deno.test("finding Jupyter's pieces", async (t) => {
     }
   });
 
-  await t.step("the Python that runs jupyter comes from the script's #! line", async () => {
+  await t.step("jupyter's Python: its #! line, else what jupyter troubleshoot says", async () => {
     const dir = await Deno.makeTempDir({ prefix: "bg-jupyter-python-" });
     try {
       const script = async (name: string, text: string) => {
@@ -189,6 +189,14 @@ Deno.test("finding Jupyter's pieces", async (t) => {
       const env = await script("env", "#! /usr/bin/env  python3 \nimport sys\n");
       assert.deepEqual(await jupyterPython(env), ["/usr/bin/env", "python3"]);
       assert.equal(await jupyterPython(await script("plain", "echo no shebang\n")), null);
+      // a shell wrapper is asked for its Python (`jupyter troubleshoot` prints sys.executable)
+      const wrapper = await script(
+        "wrapper",
+        "#!/bin/sh\nprintf 'sys.executable:\\n\\t/opt/py/bin/python3.11\\n'\n",
+      );
+      assert.deepEqual(await jupyterPython(wrapper), ["/opt/py/bin/python3.11"]);
+      const silent = await script("silent", "#!/bin/sh\nexit 0\n");
+      assert.equal(await jupyterPython(silent), null);
       assert.equal(await jupyterPython(`${dir}/missing`), null);
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -8,13 +8,15 @@ Execution stops at the first cell that throws (a cell tagged `raises-exception` 
 script exits non-zero with nbclient's error: `CellExecutionError` (with the cell's source and its
 error text), `CellTimeoutError`, or `NoSuchKernel`. tools/notebook.ts reads those errors.
 
-    python3 tools/deno_execute.py --serve SOCKET
+    python3 tools/deno_execute.py --serve SOCKET [--log FILE]
 
 runs notebooks on request instead, several at once, each on its own thread, for every connection
 to the Unix socket SOCKET: the connection sends one JSON line `{"notebook": IN, "output": OUT,
-"timeout": SECONDS or null}` and gets back one, `{"ok": true|false, "stderr": TEXT}`, where TEXT is
-what the script would have printed for the same run. It prints `ready` once it listens and stops
-when its stdin closes. `deno task test` starts one for the whole run, which saves starting Python
+"timeout": SECONDS or null, "late_output_grace": SECONDS (optional)}`, with absolute paths, and
+gets back one, `{"ok": true|false, "stderr": TEXT}`, where TEXT is what the script would have
+printed for the same run. It prints `ready` once it listens and stops when its stdin closes. The
+kernels it starts get the server's environment, not the caller's; with `--log`, what they and the
+server print on stderr goes to FILE. `deno task test` starts one for the whole run, which saves starting Python
 and importing nbclient for each of the few dozen notebooks a test run executes.
 
 It imports nbclient and nbformat only, not nbconvert, whose application takes longer to start
@@ -46,6 +48,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionComplete, CellExecutionError
 from nbclient.util import ensure_async
+from nbformat.v4.rwbase import split_lines
 from traitlets import Float
 
 
@@ -178,8 +181,10 @@ def run(notebook, output, timeout=None, late_output_grace=0.15):
     )
     # a fresh event loop per run, so that runs on several threads of the server don't share one
     asyncio.run(client.async_execute())
-    # plain JSON, as every reader of the result (tools/notebook.ts) takes it: nbformat.write would
-    # copy, re-split and indent the notebook in pure Python, about 1 s for a lesson's 3 MB of figures
+    # multiline text as lists of lines, as nbformat writes a notebook, then JSON without indents:
+    # nbformat.write would also copy the notebook and indent it in pure Python, about 1 s for a
+    # lesson's 3 MB of figures
+    split_lines(nb)
     with open(output, "w", encoding="utf-8") as out:
         json.dump(nb, out, ensure_ascii=False)
 
@@ -232,9 +237,16 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     request_queue_size = 128
 
 
-def serve(socket_path):
+def serve(socket_path, log_path=None):
     """Runs notebooks for every connection to `socket_path`, each on its own thread, until stdin
-    closes (the process that started the server went away) or a SIGTERM."""
+    closes (the process that started the server went away) or a SIGTERM. With `log_path`, what the
+    server and the kernels it starts print on stderr goes to that file (appended)."""
+    if log_path is not None:
+        # file descriptor 2 itself, so that the kernels, which inherit it, write there too (and no
+        # pipe is held open by a kernel outliving the server)
+        log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(log, 2)
+        os.close(log)
     server = Server(socket_path, RunHandler)
     print("ready", flush=True)
 
@@ -279,11 +291,18 @@ def main(argv=None):
         help="instead, run notebooks on request at this Unix socket (one JSON line per "
         "connection) until stdin closes",
     )
+    parser.add_argument(
+        "--log",
+        metavar="FILE",
+        help="with --serve: write what the server and its kernels print on stderr to FILE",
+    )
     args = parser.parse_args(argv)
+    if args.log is not None and args.serve is None:
+        parser.error("--log goes with --serve")
     if args.serve is not None:
         if args.notebook is not None:
             parser.error("--serve takes no NOTEBOOK or OUTPUT")
-        return serve(args.serve)
+        return serve(args.serve, args.log)
     if args.notebook is None or args.output is None:
         parser.error("NOTEBOOK and OUTPUT are required (or --serve SOCKET)")
     run(args.notebook, args.output, args.timeout, args.late_output_grace)

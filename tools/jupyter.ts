@@ -62,18 +62,25 @@ export async function findJupyter(): Promise<string | null> {
   return await which("jupyter");
 }
 
+/** True when `command` (a path or a bare name) is a Python interpreter's name, e.g. `python3.11`. */
+function isPythonName(command: string): boolean {
+  return /^python(\d+(\.\d+)*)?$/.test(command.slice(command.lastIndexOf("/") + 1));
+}
+
 /**
- * The command line of the Python that runs `jupyter`, read from the script's `#!` line (pip's and
- * Debian's `jupyter` are Python scripts): `["/usr/bin/python3"]`, or `["/usr/bin/env", "python3"]`
- * for an `env` line. The notebook runner starts that Python, which has nbclient, rather than the
- * first `python3` on PATH, which may not. `null` when `jupyter` is not a script with a `#!` line.
+ * The command line of the Python that runs `jupyter`. pip's and Debian's `jupyter` are Python
+ * scripts, so it is read from the script's `#!` line: `["/usr/bin/python3"]`, or
+ * `["/usr/bin/env", "python3"]` for an `env` line. When `jupyter` is anything else (a shell
+ * wrapper, say), Jupyter is asked: `jupyter troubleshoot` prints its `sys.executable`. The notebook
+ * runner starts that Python, which has nbclient, rather than the first `python3` on PATH, which
+ * may not. `null` when neither way names a Python.
  *
  * @param jupyter The `jupyter` command, as {@link findJupyter} returns it.
  */
 export async function jupyterPython(jupyter: string): Promise<string[] | null> {
   const path = jupyter.includes("/") ? jupyter : await which(jupyter);
   if (path === null) return null;
-  let head: string;
+  let head = "";
   try {
     const file = await Deno.open(path);
     try {
@@ -86,9 +93,18 @@ export async function jupyterPython(jupyter: string): Promise<string[] | null> {
   } catch {
     return null;
   }
-  const line = /^#!([^\n]*)/.exec(head)?.[1].trim();
-  if (!line) return null;
-  return line.split(/\s+/);
+  const line = /^#!([^\n]*)/.exec(head)?.[1].trim().split(/\s+/);
+  if (line !== undefined) {
+    const named = line[0].endsWith("/env")
+      ? line.slice(1).find((a) => !a.startsWith("-"))
+      : line[0];
+    if (named !== undefined && isPythonName(named)) return line;
+  }
+  const report = await output(path, ["troubleshoot"]);
+  const executable = report === null
+    ? undefined
+    : /^sys\.executable:\s*\n\s*(\S+)/m.exec(report)?.[1];
+  return executable !== undefined && isPythonName(executable) ? [executable] : null;
 }
 
 /**

@@ -457,14 +457,32 @@ export async function executeNotebook(
       // tools/deno_execute.py): on the test run's server, or in a Python of its own
       run = server ? await askServer(server, request) : await runScript(python, request);
     } catch (err) {
-      const what = server ? `reach the notebook server at ${server}` : `start ${python.join(" ")}`;
+      const why = err instanceof Error ? err.message : String(err);
+      const fromEnv = options.server === undefined ? ` (named by $${SERVER_ENV})` : "";
       return failed([{
         kind: "jupyter",
         cell: null,
-        message: `could not ${what}: ${err instanceof Error ? err.message : err}`,
+        message: server
+          ? `the notebook server at ${server}${fromEnv} did not run the notebook: ${why}`
+          : `could not start ${python.join(" ")}: ${why}`,
       }]);
     }
-    if (!run.ok) return failed(parseRunFailure(run.stderr, source));
+    if (!run.ok) {
+      const missing = /ModuleNotFoundError: No module named '(nbclient|nbformat|jupyter_client)'/
+        .exec(run.stderr);
+      if (missing && !server) {
+        return failed([{
+          kind: "jupyter",
+          cell: null,
+          message: `${python.join(" ")} has no ${missing[1]}: it is the Python that ` +
+            `${
+              options.jupyter ?? "jupyter"
+            } names, which the notebook runner starts; set $JUPYTER ` +
+            `to the jupyter of a Python with nbclient (${PIP_INSTALL})`,
+        }]);
+      }
+      return failed(parseRunFailure(run.stderr, source));
+    }
     const executed = JSON.parse(await Deno.readTextFile(output)) as Notebook;
     const errors = findOutputErrors(executed);
     const outputs: CellOutputs[] = [];
@@ -538,7 +556,12 @@ async function askServer(socket: string, request: RunRequest) {
   }
   // the server answers with one line and closes the connection (which closes `conn`)
   const text = await new Response(conn.readable).text();
-  const answer = JSON.parse(text || "null") as { ok?: unknown; stderr?: unknown } | null;
+  if (text.trim() === "") {
+    throw new Error(
+      "it closed the connection without an answer (it stopped or crashed during the run)",
+    );
+  }
+  const answer = JSON.parse(text) as { ok?: unknown; stderr?: unknown } | null;
   if (typeof answer?.ok !== "boolean" || typeof answer.stderr !== "string") {
     throw new Error(`the server's answer is not {ok, stderr}: ${text.slice(0, 200)}`);
   }
@@ -578,19 +601,28 @@ export async function startNotebookServer(
   if ("error" in found) throw new Error(found.error.message);
   const dir = await Deno.makeTempDir({ prefix: "bg-nbserver-" });
   const socket = `${dir}/runs.sock`;
+  // what the server and its kernels print (kernel warnings, nbclient's log) goes to a file, read
+  // only if the server fails to start; the pipe carries what Python prints before it opens that
+  // file (a missing module, say), and closes then, so no kernel holds it open
+  const logFile = `${dir}/server.log`;
   const child = new Deno.Command(found.python[0], {
-    args: [...found.python.slice(1), `${TOOLS_DIR}/deno_execute.py`, "--serve", socket],
+    args: [
+      ...found.python.slice(1),
+      `${TOOLS_DIR}/deno_execute.py`,
+      "--serve",
+      socket,
+      "--log",
+      logFile,
+    ],
     env: { NO_COLOR: "1" },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  // what the server and its kernels print (kernel warnings, nbclient's log): kept, and shown
-  // only if the server fails to start
-  let log = "";
+  let early = "";
   const logged = (async () => {
     for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      log = (log + chunk).slice(-20_000);
+      early = (early + chunk).slice(-20_000);
     }
   })();
   const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
@@ -604,14 +636,19 @@ export async function startNotebookServer(
     }
     await child.status;
     await logged;
+    const log = await Deno.readTextFile(logFile).catch(() => "");
     await Deno.remove(dir, { recursive: true });
-    throw new Error(`the notebook server did not start:\n${log.trim()}`);
+    throw new Error(
+      `the notebook server (${found.python.join(" ")} ${TOOLS_DIR}/deno_execute.py) did not ` +
+        `start:\n${(early + log).trim()}`,
+    );
   }
   return {
     socket,
     async close() {
       await child.stdin.close();
-      const timer = setTimeout(() => child.kill(), 10_000);
+      // SIGKILL: its SIGTERM handler only stops the accept loop, which may have stopped already
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       try {
         await child.status;
       } finally {
