@@ -5,6 +5,7 @@
  */
 
 import assert from "node:assert/strict";
+import { isAbsolute, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   checkCommittedNotebook,
@@ -192,15 +193,12 @@ Deno.test("notebook runner", async (t) => {
       });
       assert.deepEqual(shared.map(summary), own.map(summary));
       assert.deepEqual(shared.map((r) => r.ok), [true, false, true]);
-      // a relative path is the caller's, not the server's (which runs in another folder here)
-      const here = Deno.cwd();
-      Deno.chdir(fixturesDir);
-      try {
-        const relative = await executeNotebook("passing.ipynb", { server: server.socket });
-        assert.ok(relative.ok, formatResult(relative));
-      } finally {
-        Deno.chdir(here);
-      }
+      // a relative path is the caller's, not the server's (which works in its socket's folder;
+      // no chdir here: the working folder is the whole test process's)
+      const path = relative(Deno.cwd(), fixture("passing.ipynb"));
+      assert.ok(!isAbsolute(path));
+      const relativeRun = await executeNotebook(path, { server: server.socket });
+      assert.ok(relativeRun.ok, formatResult(relativeRun));
       // a request it cannot run is answered with what is wrong with it
       const conn = await Deno.connect({ transport: "unix", path: server.socket });
       await conn.write(new TextEncoder().encode(JSON.stringify({ notebook: 3 }) + "\n"));

@@ -241,6 +241,7 @@ def serve(socket_path, log_path=None):
     """Runs notebooks for every connection to `socket_path`, each on its own thread, until stdin
     closes (the process that started the server went away) or a SIGTERM. With `log_path`, what the
     server and the kernels it starts print on stderr goes to that file (appended)."""
+    socket_path = os.path.abspath(socket_path)
     if log_path is not None:
         # file descriptor 2 itself, so that the kernels, which inherit it, write there too (and no
         # pipe is held open by a kernel outliving the server)
@@ -248,6 +249,8 @@ def serve(socket_path, log_path=None):
         os.dup2(log, 2)
         os.close(log)
     server = Server(socket_path, RunHandler)
+    # requests name absolute paths; a relative one must not depend on where the server started
+    os.chdir(os.path.dirname(socket_path))
     print("ready", flush=True)
 
     def wait_for_parent():
