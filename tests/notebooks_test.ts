@@ -18,6 +18,7 @@ import {
   listNotebooks,
   type Notebook,
   type NotebookResult,
+  parseRunFailure,
   startNotebookServer,
 } from "../tools/notebook.ts";
 import { findJupyter, jupyterPython, listKernelspecs } from "../tools/jupyter.ts";
@@ -149,6 +150,26 @@ Deno.test("notebook runner", async (t) => {
     assert.match(result.errors[0].message, /after 2 s/);
   });
 
+  await t.step(
+    "a runner failure says its error, with the traceback's end when that is bare",
+    () => {
+      const traceback = [
+        "Traceback (most recent call last):",
+        '  File "/x/client.py", line 9, in run',
+        "    assert self.kc is not None",
+        "AssertionError",
+      ].join("\n");
+      const bare = parseRunFailure(traceback, null);
+      assert.equal(bare[0].kind, "jupyter");
+      assert.match(bare[0].message, /client\.py", line 9, in run\n.*assert self\.kc/);
+      const said = parseRunFailure(
+        "Traceback ...\nRuntimeError: Kernel didn't respond in 60 seconds\n",
+        null,
+      );
+      assert.equal(said[0].message, "RuntimeError: Kernel didn't respond in 60 seconds");
+    },
+  );
+
   await t.step("a broken or missing jupyter is a failure, not a crash", async () => {
     const broken = await runTemporary(makeNotebook(["1;"]), { jupyter: "/bin/false" });
     assert.equal(broken.ok, false);
@@ -180,9 +201,13 @@ Deno.test("notebook runner", async (t) => {
     const server = await startNotebookServer();
     try {
       const names = ["passing.ipynb", "throws.ipynb", "raises_exception.ipynb"];
-      const run = (server: string | null) =>
+      const run = (server: string) =>
         Promise.all(names.map((name) => executeNotebook(fixture(name), { server })));
-      const [shared, own] = [await run(server.socket), await run(null)];
+      const shared = await run(server.socket);
+      // one at a time in Pythons of their own: separate Pythons pick their kernels' ports
+      // without knowing of each other's (one server keeps track of its own)
+      const own: NotebookResult[] = [];
+      for (const name of names) own.push(await executeNotebook(fixture(name), { server: null }));
       const summary = (r: NotebookResult) => ({
         ok: r.ok,
         errors: r.errors,

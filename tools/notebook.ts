@@ -254,13 +254,21 @@ export function parseRunFailure(stderr: string, nb: Notebook | null): NotebookEr
       message: `no Jupyter kernel named "${noKernel[1]}" is installed${hint}`,
     }];
   }
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) =>
-    l !== "" && !l.includes('"deno jupyter" is unstable')
+  const lines = text.split("\n").map((l) => l.trimEnd()).filter((l) =>
+    l.trim() !== "" && !l.includes('"deno jupyter" is unstable')
   );
+  // the error's last line, and when that alone says little (a bare exception name), the lines
+  // before it: the end of the traceback, which says where it came from
+  const last = lines.at(-1)?.trim();
+  const terse = last !== undefined && /^[\w.]+(Error|Exception)?:?$/.test(last);
   return [{
     kind: "jupyter",
     cell: null,
-    message: lines.at(-1) ?? "the notebook runner failed without saying why",
+    message: last === undefined
+      ? "the notebook runner failed without saying why"
+      : terse
+      ? lines.slice(-8).join("\n")
+      : last,
   }];
 }
 
