@@ -52,6 +52,9 @@ from nbformat.v4.rwbase import split_lines
 from traitlets import Float
 
 
+# seconds to listen for late output after the last cell, or a failing one
+LATE_OUTPUT_GRACE = 0.15
+
 # what a kernel may still publish for a cell after reporting it idle
 LATE_OUTPUT = {
     "stream",
@@ -67,7 +70,7 @@ class DenoNotebookClient(NotebookClient):
     """Runs every cell, and keeps the output a kernel publishes just after a cell went idle."""
 
     late_output_grace = Float(
-        0.15,
+        LATE_OUTPUT_GRACE,
         config=True,
         help="Seconds to keep listening for the cells' output after the last cell (or a failed "
         "one) went idle.",
@@ -147,29 +150,37 @@ class DenoNotebookClient(NotebookClient):
             raise
 
 
-def positive_seconds(text):
-    """argparse type: a whole number of seconds > 0 (nbclient's timeout is an integer)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number of seconds > 0, got {text!r}")
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number of seconds > 0, got {text!r}")
-    return value
+def timeout_problem(value):
+    """What `value` must be as a cell timeout (whole seconds > 0: nbclient's unit), or None if it is."""
+    if type(value) is not int or value <= 0:
+        return "must be a whole number of seconds > 0"
+    return None
 
 
-def grace_seconds(text):
-    """argparse type: seconds >= 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0, got {text!r}")
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0, got {text!r}")
-    return value
+def grace_problem(value):
+    """What `value` must be as the late-output grace (seconds >= 0), or None if it is."""
+    if type(value) not in (int, float) or not value >= 0:
+        return "must be a number of seconds >= 0"
+    return None
 
 
-def run(notebook, output, timeout=None, late_output_grace=0.15):
+def argument(parse, problem):
+    """An argparse type: `parse` the text, then refuse it when `problem` says what it must be."""
+
+    def convert(text):
+        try:
+            value = parse(text)
+        except ValueError:
+            value = text
+        message = problem(value)
+        if message is not None:
+            raise argparse.ArgumentTypeError(f"{message}, got {text!r}")
+        return value
+
+    return convert
+
+
+def run(notebook, output, timeout=None, late_output_grace=LATE_OUTPUT_GRACE):
     """Runs `notebook` and writes the executed notebook to `output`; raises what nbclient raises."""
     nb = nbformat.read(notebook, as_version=4)
     client = DenoNotebookClient(
@@ -197,11 +208,11 @@ def request_error(request):
         if not isinstance(request.get(key), str) or request[key] == "":
             return f"`{key}` must be a file path, got {request.get(key)!r}"
     timeout = request.get("timeout")
-    if timeout is not None and (type(timeout) is not int or timeout <= 0):
-        return f"`timeout` must be a whole number of seconds > 0 or null, got {timeout!r}"
-    grace = request.get("late_output_grace", 0.15)
-    if type(grace) not in (int, float) or not grace >= 0:
-        return f"`late_output_grace` must be a number of seconds >= 0, got {grace!r}"
+    if timeout is not None and timeout_problem(timeout) is not None:
+        return f"`timeout` {timeout_problem(timeout)} or null, got {timeout!r}"
+    grace = request.get("late_output_grace", LATE_OUTPUT_GRACE)
+    if grace_problem(grace) is not None:
+        return f"`late_output_grace` {grace_problem(grace)}, got {grace!r}"
     unknown = sorted(set(request) - {"notebook", "output", "timeout", "late_output_grace"})
     if unknown:
         return f"unknown request fields: {', '.join(unknown)}"
@@ -222,7 +233,7 @@ class RunHandler(socketserver.StreamRequestHandler):
                     request["notebook"],
                     request["output"],
                     request.get("timeout"),
-                    request.get("late_output_grace", 0.15),
+                    request.get("late_output_grace", LATE_OUTPUT_GRACE),
                 )
                 answer = {"ok": True, "stderr": ""}
         except BaseException:  # the run's error, as the script would print it
@@ -278,14 +289,14 @@ def main(argv=None):
     parser.add_argument("output", nargs="?", help="where to write the executed notebook")
     parser.add_argument(
         "--timeout",
-        type=positive_seconds,
+        type=argument(int, timeout_problem),
         default=None,
         help="seconds one cell may run (default: no limit)",
     )
     parser.add_argument(
         "--late-output-grace",
-        type=grace_seconds,
-        default=0.15,
+        type=argument(float, grace_problem),
+        default=LATE_OUTPUT_GRACE,
         help="seconds to listen for late output after the last or a failing cell (default 0.15)",
     )
     parser.add_argument(

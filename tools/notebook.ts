@@ -523,13 +523,16 @@ async function runnerPython(
       `Jupyter is not installed. Install it with\n  ${APT_INSTALL}\nor\n  ${PIP_INSTALL}`,
     );
   }
-  const found = jupyter.includes("/") ? await isExecutable(jupyter) : await which(jupyter) !== null;
-  if (!found) return error(`could not start ${jupyter}: there is no executable file there`);
-  const python = await jupyterPython(jupyter);
+  const path = jupyter.includes("/")
+    ? (await isExecutable(jupyter) ? jupyter : null)
+    : await which(jupyter);
+  if (path === null) return error(`could not start ${jupyter}: there is no executable file there`);
+  const python = await jupyterPython(path);
   if (python === null) {
     return error(
-      `cannot tell which Python runs ${jupyter} (it is not a script with a #! line); ` +
-        `set $JUPYTER to the jupyter script of a Python that has nbclient`,
+      `cannot tell which Python runs ${jupyter}: its #! line names none, and ` +
+        `\`${jupyter} troubleshoot\` printed no sys.executable; set $JUPYTER to the jupyter ` +
+        `script of a Python that has nbclient`,
     );
   }
   return { python };
